@@ -1,0 +1,280 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * mbox: named mailboxes for indirect message passing between processes.
+ *
+ * This header is the whole kernel ABI of the mbox module. Userspace talks
+ * to /dev/mbox to discover the module, create, open and unlink mailboxes,
+ * and to the mailbox file descriptors those calls return to send, receive,
+ * inspect and shut down a mailbox. Documentation/userspace-api.rst has the
+ * prose; the table below is the short form.
+ *
+ * Conventions (Documentation/process/botching-up-ioctls.rst):
+ *  - fixed-width fields only; user pointers travel as __u64;
+ *  - every struct is a multiple of 8 bytes with no implicit padding, so
+ *    32-bit and 64-bit callers share one layout (compat_ioctl needs no
+ *    translation);
+ *  - every flag bit not defined here, and every field marked "must be 0",
+ *    is checked: a nonzero value fails with EINVAL;
+ *  - an unknown command fails with ENOTTY;
+ *  - timeouts are absolute CLOCK_MONOTONIC deadlines in nanoseconds, so a
+ *    call restarted after a signal never waits longer than the first.
+ *
+ * Errors and what they mean (Documentation/userspace-api.rst gives the
+ * order in which each call checks its arguments):
+ *
+ *  ENOTTY     unknown ioctl command, or a mailbox command on /dev/mbox
+ *             (or the reverse).
+ *  EFAULT     an argument struct, name or buffer is not accessible.
+ *  EINVAL     unknown flag bits, nonzero "must be 0" fields, a bad name
+ *             (not 1..MBOX_NAME_MAX bytes of [A-Za-z0-9._-]), mode bits
+ *             outside 0777, capacity above the max_capacity parameter,
+ *             msg_size of 0 or above the max_msg_size parameter, no access
+ *             bit in MBOX_FD_* flags, MBOX_MSG_DONTWAIT together with
+ *             MBOX_MSG_DEADLINE.
+ *  EBADF      send on a mailbox fd opened without MBOX_FD_SEND, receive
+ *             without MBOX_FD_RECV, shutdown without MBOX_FD_SEND.
+ *  EEXIST     MBOXIO_CREATE of a name that exists.
+ *  ENOENT     MBOXIO_OPEN or MBOXIO_UNLINK of a name that does not exist.
+ *  EACCES     MBOXIO_OPEN asks for access the mailbox mode does not grant
+ *             the caller; MBOXIO_UNLINK by someone other than the owner.
+ *             CAP_DAC_OVERRIDE bypasses both.
+ *  ENOSPC     MBOXIO_CREATE while max_mailboxes mailboxes exist.
+ *  EMFILE,
+ *  ENFILE     no file descriptor for the new mailbox fd.
+ *  ENOMEM     the kernel (or the caller's memory cgroup) is out of memory.
+ *  EMSGSIZE   send: the message is longer than the mailbox msg_size.
+ *             receive: the next message is longer than the buffer; the
+ *             message stays queued and its length is in mboxio_recv.len.
+ *  EPIPE      send on a shut-down mailbox (also wakes blocked senders,
+ *             whose messages are not delivered); receive on a shut-down
+ *             mailbox with nothing left to drain.
+ *  EAGAIN     the call would wait and MBOX_MSG_DONTWAIT is set or the fd
+ *             is O_NONBLOCK.
+ *  ETIMEDOUT  the call would wait past deadline_ns (also when the deadline
+ *             had already passed at the call).
+ *  EINTR      a signal arrived while waiting and its handler lacks
+ *             SA_RESTART (with SA_RESTART the call restarts transparently,
+ *             keeping its deadline).
+ *
+ * A send or receive that fails has moved no message; one that succeeds has
+ * moved exactly one.
+ */
+#ifndef _UAPI_LINUX_MBOX_H
+#define _UAPI_LINUX_MBOX_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+/* MBOXIO_INFO reports this; bumped when the ABI gains something new. */
+#define MBOX_ABI_VERSION	1
+
+/* Longest mailbox name in bytes, not counting the terminating NUL. */
+#define MBOX_NAME_MAX		63
+
+/*
+ * What a NULL attr in libmbox's mbox_create() asks for: a small bounded
+ * mailbox with POSIX mq's default message size, private to its owner.
+ */
+#define MBOX_DEFAULT_CAPACITY	16
+#define MBOX_DEFAULT_MSG_SIZE	8192
+#define MBOX_DEFAULT_MODE	0600
+
+/*
+ * The module parameters' defaults (and their upper bounds): see
+ * Documentation/limits.rst. MBOXIO_INFO reports the values in force.
+ */
+#define MBOX_MAX_MAILBOXES_DEFAULT	1024
+#define MBOX_MAX_CAPACITY_DEFAULT	1024
+#define MBOX_MAX_MSG_SIZE_DEFAULT	(64 * 1024)
+
+/*
+ * MBOX_FD_*: how the new mailbox fd is opened (mboxio_create.flags,
+ * mboxio_open.flags). At least one of RECV and SEND is required; they map
+ * to the file's read and write access (O_RDONLY, O_WRONLY, O_RDWR).
+ */
+#define MBOX_FD_RECV		(1U << 0)	/* may receive (read access) */
+#define MBOX_FD_SEND		(1U << 1)	/* may send and shut down */
+#define MBOX_FD_RDWR		(MBOX_FD_RECV | MBOX_FD_SEND)
+#define MBOX_FD_NONBLOCK	(1U << 2)	/* O_NONBLOCK on the new fd */
+#define MBOX_FD_CLOEXEC		(1U << 3)	/* O_CLOEXEC on the new fd */
+#define MBOX_FD_ALL		(MBOX_FD_RDWR | MBOX_FD_NONBLOCK | \
+				 MBOX_FD_CLOEXEC)
+
+/*
+ * MBOX_MSG_*: how a send or receive waits (mboxio_send.flags,
+ * mboxio_recv.flags). Neither bit: wait until done, shut down or
+ * interrupted. An O_NONBLOCK fd behaves as if MBOX_MSG_DONTWAIT were set.
+ */
+#define MBOX_MSG_DONTWAIT	(1U << 0)	/* never wait: EAGAIN */
+#define MBOX_MSG_DEADLINE	(1U << 1)	/* wait until deadline_ns */
+#define MBOX_MSG_ALL		(MBOX_MSG_DONTWAIT | MBOX_MSG_DEADLINE)
+
+/* mboxio_stat.flags */
+#define MBOX_STAT_SHUTDOWN	(1U << 0)	/* mailbox was shut down */
+#define MBOX_STAT_UNLINKED	(1U << 1)	/* name removed (or never had one) */
+
+/**
+ * struct mboxio_info - what this kernel's mbox offers (MBOXIO_INFO)
+ * @version:		MBOX_ABI_VERSION of the running module.
+ * @name_max:		MBOX_NAME_MAX.
+ * @fd_flags:		MBOX_FD_* bits create and open accept.
+ * @msg_flags:		MBOX_MSG_* bits send and receive accept.
+ * @max_mailboxes:	module parameter: most mailboxes at once.
+ * @max_capacity:	module parameter: largest capacity.
+ * @max_msg_size:	module parameter: largest msg_size.
+ * @nr_mailboxes:	mailboxes that exist now.
+ */
+struct mboxio_info {
+	__u32 version;
+	__u32 name_max;
+	__u32 fd_flags;
+	__u32 msg_flags;
+	__u32 max_mailboxes;
+	__u32 max_capacity;
+	__u32 max_msg_size;
+	__u32 nr_mailboxes;
+};
+
+/**
+ * struct mboxio_create - create a named mailbox (MBOXIO_CREATE)
+ * @name:	user pointer to a NUL-terminated name.
+ * @flags:	MBOX_FD_* for the returned fd.
+ * @mode:	permission bits (0777 at most), masked by the caller's umask.
+ * @capacity:	0 for a rendezvous mailbox, else how many messages may queue.
+ * @msg_size:	largest message in bytes, 1..max_msg_size.
+ * @__pad:	must be 0.
+ *
+ * Returns a new mailbox fd. The caller's euid and egid own the mailbox.
+ */
+struct mboxio_create {
+	__u64 name;
+	__u32 flags;
+	__u32 mode;
+	__u32 capacity;
+	__u32 msg_size;
+	__u64 __pad;
+};
+
+/**
+ * struct mboxio_open - open a named mailbox (MBOXIO_OPEN)
+ * @name:	user pointer to a NUL-terminated name.
+ * @flags:	MBOX_FD_* for the returned fd.
+ * @__pad:	must be 0.
+ *
+ * Returns a new mailbox fd.
+ */
+struct mboxio_open {
+	__u64 name;
+	__u32 flags;
+	__u32 __pad;
+};
+
+/**
+ * struct mboxio_unlink - remove a mailbox name (MBOXIO_UNLINK)
+ * @name:	user pointer to a NUL-terminated name.
+ * @flags:	must be 0.
+ * @__pad:	must be 0.
+ *
+ * Open fds keep working; the mailbox is freed with its last fd.
+ */
+struct mboxio_unlink {
+	__u64 name;
+	__u32 flags;
+	__u32 __pad;
+};
+
+/**
+ * struct mboxio_send - send one message (MBOXIO_SEND)
+ * @buf:	user pointer to the message.
+ * @len:	message length in bytes, 0..msg_size.
+ * @flags:	MBOX_MSG_*.
+ * @deadline_ns: with MBOX_MSG_DEADLINE, CLOCK_MONOTONIC time to give up
+ *		at; must be 0 otherwise.
+ *
+ * Returns 0 once the message is queued (bounded mailbox) or taken by a
+ * receiver (rendezvous mailbox, capacity 0).
+ */
+struct mboxio_send {
+	__u64 buf;
+	__u32 len;
+	__u32 flags;
+	__u64 deadline_ns;
+};
+
+/**
+ * struct mboxio_recv - receive one message (MBOXIO_RECV)
+ * @buf:	in: user pointer to the buffer.
+ * @size:	in: buffer size in bytes.
+ * @flags:	in: MBOX_MSG_*.
+ * @deadline_ns: in: with MBOX_MSG_DEADLINE, CLOCK_MONOTONIC time to give up
+ *		at; must be 0 otherwise.
+ * @len:	out: message length (also on EMSGSIZE: the length needed).
+ * @pid:	out: sender's thread-group id in the receiver's pid namespace
+ *		(0 if not visible there).
+ * @uid:	out: sender's euid in the receiver's user namespace.
+ * @gid:	out: sender's egid in the receiver's user namespace.
+ * @seq:	out: the mailbox's delivery number of this message: 1 for the
+ *		first message ever received from the mailbox, then +1 each.
+ *
+ * The out fields are ignored on input. Returns the message length.
+ */
+struct mboxio_recv {
+	__u64 buf;
+	__u32 size;
+	__u32 flags;
+	__u64 deadline_ns;
+	__u32 len;
+	__s32 pid;
+	__u32 uid;
+	__u32 gid;
+	__u64 seq;
+};
+
+/**
+ * struct mboxio_stat - a mailbox's state (MBOXIO_STAT)
+ * @capacity:		as created.
+ * @msg_size:		as created.
+ * @mode:		permission bits.
+ * @uid:		owner euid, in the caller's user namespace.
+ * @gid:		owner egid, in the caller's user namespace.
+ * @flags:		MBOX_STAT_*.
+ * @queued:		messages queued (bounded mailboxes).
+ * @waiting_senders:	senders blocked or offering (rendezvous).
+ * @waiting_receivers:	receivers blocked.
+ * @__pad:		0.
+ * @queued_bytes:	payload bytes queued.
+ * @sent:		messages accepted since creation.
+ * @received:		messages taken since creation.
+ */
+struct mboxio_stat {
+	__u32 capacity;
+	__u32 msg_size;
+	__u32 mode;
+	__u32 uid;
+	__u32 gid;
+	__u32 flags;
+	__u32 queued;
+	__u32 waiting_senders;
+	__u32 waiting_receivers;
+	__u32 __pad;
+	__u64 queued_bytes;
+	__u64 sent;
+	__u64 received;
+};
+
+/* The ioctl type byte, unused in Documentation/userspace-api/ioctl/ioctl-number.rst */
+#define MBOX_IOCTL_TYPE		0xBB
+
+/* On /dev/mbox. CREATE and OPEN return the new mailbox fd. */
+#define MBOXIO_INFO		_IOR(MBOX_IOCTL_TYPE, 0x00, struct mboxio_info)
+#define MBOXIO_CREATE		_IOW(MBOX_IOCTL_TYPE, 0x01, struct mboxio_create)
+#define MBOXIO_OPEN		_IOW(MBOX_IOCTL_TYPE, 0x02, struct mboxio_open)
+#define MBOXIO_UNLINK		_IOW(MBOX_IOCTL_TYPE, 0x03, struct mboxio_unlink)
+
+/* On a mailbox fd. RECV returns the message length, the others 0. */
+#define MBOXIO_SEND		_IOW(MBOX_IOCTL_TYPE, 0x10, struct mboxio_send)
+#define MBOXIO_RECV		_IOWR(MBOX_IOCTL_TYPE, 0x11, struct mboxio_recv)
+#define MBOXIO_STAT		_IOR(MBOX_IOCTL_TYPE, 0x12, struct mboxio_stat)
+#define MBOXIO_SHUTDOWN		_IO(MBOX_IOCTL_TYPE, 0x13)
+
+#endif /* _UAPI_LINUX_MBOX_H */
