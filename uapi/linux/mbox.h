@@ -136,8 +136,9 @@ struct mboxio_info {
 };
 
 /**
- * struct mboxio_create - create a named mailbox (MBOXIO_CREATE)
- * @name:	user pointer to a NUL-terminated name.
+ * struct mboxio_create - create a mailbox (MBOXIO_CREATE)
+ * @name:	user pointer to a NUL-terminated name, or 0 for an anonymous
+ *		mailbox that only the returned fd (and its copies) reaches.
  * @flags:	MBOX_FD_* for the returned fd.
  * @mode:	permission bits (0777 at most), masked by the caller's umask.
  * @capacity:	0 for a rendezvous mailbox, else how many messages may queue.
