@@ -92,11 +92,11 @@
  * mboxio_open.flags). At least one of RECV and SEND is required; they map
  * to the file's read and write access (O_RDONLY, O_WRONLY, O_RDWR).
  */
-#define MBOX_FD_RECV		(1U << 0)	/* may receive (read access) */
-#define MBOX_FD_SEND		(1U << 1)	/* may send and shut down */
+#define MBOX_FD_RECV		0x1U	/* may receive (read access) */
+#define MBOX_FD_SEND		0x2U	/* may send and shut down */
 #define MBOX_FD_RDWR		(MBOX_FD_RECV | MBOX_FD_SEND)
-#define MBOX_FD_NONBLOCK	(1U << 2)	/* O_NONBLOCK on the new fd */
-#define MBOX_FD_CLOEXEC		(1U << 3)	/* O_CLOEXEC on the new fd */
+#define MBOX_FD_NONBLOCK	0x4U	/* O_NONBLOCK on the new fd */
+#define MBOX_FD_CLOEXEC		0x8U	/* O_CLOEXEC on the new fd */
 #define MBOX_FD_ALL		(MBOX_FD_RDWR | MBOX_FD_NONBLOCK | \
 				 MBOX_FD_CLOEXEC)
 
@@ -105,13 +105,13 @@
  * mboxio_recv.flags). Neither bit: wait until done, shut down or
  * interrupted. An O_NONBLOCK fd behaves as if MBOX_MSG_DONTWAIT were set.
  */
-#define MBOX_MSG_DONTWAIT	(1U << 0)	/* never wait: EAGAIN */
-#define MBOX_MSG_DEADLINE	(1U << 1)	/* wait until deadline_ns */
+#define MBOX_MSG_DONTWAIT	0x1U	/* never wait: EAGAIN */
+#define MBOX_MSG_DEADLINE	0x2U	/* wait until deadline_ns */
 #define MBOX_MSG_ALL		(MBOX_MSG_DONTWAIT | MBOX_MSG_DEADLINE)
 
 /* mboxio_stat.flags */
-#define MBOX_STAT_SHUTDOWN	(1U << 0)	/* mailbox was shut down */
-#define MBOX_STAT_UNLINKED	(1U << 1)	/* name removed (or never had one) */
+#define MBOX_STAT_SHUTDOWN	0x1U	/* mailbox was shut down */
+#define MBOX_STAT_UNLINKED	0x2U	/* name removed (or never had one) */
 
 /**
  * struct mboxio_info - what this kernel's mbox offers (MBOXIO_INFO)

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Mailbox file descriptors: creating them and their ioctls.
+ *
+ * Each handler copies its argument in, rejects what the ABI does not
+ * define, checks limits, acts, and copies results out. The file's own
+ * access mode (FMODE_READ for receive, FMODE_WRITE for send and shutdown)
+ * and O_NONBLOCK are read at every call, so fcntl(F_SETFL) takes effect.
+ */
+
+#include <linux/anon_inodes.h>
+#include <linux/build_bug.h>
+#include <linux/fcntl.h>
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/uaccess.h>
+
+#include "mbox.h"
+
+/* Parse the MBOX_MSG_* waiting rules shared by send and receive. */
+static int mbox_wait_from_user(const struct file *file, u32 flags,
+			       u64 deadline_ns, struct mbox_wait *wait)
+{
+	if (flags & ~MBOX_MSG_ALL)
+		return -EINVAL;
+	if ((flags & MBOX_MSG_DONTWAIT) && (flags & MBOX_MSG_DEADLINE))
+		return -EINVAL;
+	if (!(flags & MBOX_MSG_DEADLINE) && deadline_ns)
+		return -EINVAL;
+
+	wait->nowait = (flags & MBOX_MSG_DONTWAIT) ||
+		       (file->f_flags & O_NONBLOCK);
+	wait->deadline = KTIME_MAX;
+	if ((flags & MBOX_MSG_DEADLINE) && deadline_ns < KTIME_MAX)
+		wait->deadline = ns_to_ktime(deadline_ns);
+	return 0;
+}
+
+static long mbox_ioctl_send(struct file *file, struct mbox *mb,
+			    struct mboxio_send __user *uarg)
+{
+	struct mboxio_send args;
+	struct mbox_wait wait;
+	int err;
+
+	BUILD_BUG_ON(sizeof(args) != 24);
+
+	if (!(file->f_mode & FMODE_WRITE))
+		return -EBADF;
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	err = mbox_wait_from_user(file, args.flags, args.deadline_ns, &wait);
+	if (err)
+		return err;
+	if (args.len > mb->msg_size)
+		return -EMSGSIZE;
+	return mbox_send(mb, u64_to_user_ptr(args.buf), args.len, &wait);
+}
+
+static long mbox_ioctl_recv(struct file *file, struct mbox *mb,
+			    struct mboxio_recv __user *uarg)
+{
+	struct mbox_delivery dlv = {};
+	struct mboxio_recv args;
+	struct mbox_wait wait;
+	int ret;
+
+	BUILD_BUG_ON(sizeof(args) != 48);
+
+	if (!(file->f_mode & FMODE_READ))
+		return -EBADF;
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	ret = mbox_wait_from_user(file, args.flags, args.deadline_ns, &wait);
+	if (ret)
+		return ret;
+	/*
+	 * The results go back through the same struct: fail now if it cannot
+	 * be written, rather than after a message has been taken.
+	 */
+	if (copy_to_user(uarg, &args, sizeof(args)))
+		return -EFAULT;
+
+	ret = mbox_recv(mb, u64_to_user_ptr(args.buf), args.size, &wait, &dlv);
+	if (ret < 0 && ret != -EMSGSIZE)
+		return ret;
+
+	args.len = dlv.len;
+	args.pid = dlv.pid;
+	args.uid = dlv.uid;
+	args.gid = dlv.gid;
+	args.seq = dlv.seq;
+	if (copy_to_user(uarg, &args, sizeof(args)))
+		return -EFAULT;
+	return ret;
+}
+
+static long mbox_ioctl_stat(struct mbox *mb, struct mboxio_stat __user *uarg)
+{
+	struct mboxio_stat st;
+
+	BUILD_BUG_ON(sizeof(st) != 64);
+
+	mbox_stat(mb, &st);
+	if (copy_to_user(uarg, &st, sizeof(st)))
+		return -EFAULT;
+	return 0;
+}
+
+static long mbox_file_ioctl(struct file *file, unsigned int cmd,
+			    unsigned long arg)
+{
+	struct mbox *mb = file->private_data;
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case MBOXIO_SEND:
+		return mbox_ioctl_send(file, mb, uarg);
+	case MBOXIO_RECV:
+		return mbox_ioctl_recv(file, mb, uarg);
+	case MBOXIO_STAT:
+		return mbox_ioctl_stat(mb, uarg);
+	case MBOXIO_SHUTDOWN:
+		if (!(file->f_mode & FMODE_WRITE))
+			return -EBADF;
+		mbox_shutdown(mb);
+		return 0;
+	default:
+		return -ENOTTY;
+	}
+}
+
+static int mbox_file_release(struct inode *inode, struct file *file)
+{
+	mbox_put(file->private_data);
+	return 0;
+}
+
+static const struct file_operations mbox_fops = {
+	.owner		= THIS_MODULE,
+	.release	= mbox_file_release,
+	.unlocked_ioctl	= mbox_file_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
+
+/**
+ * mbox_install_fd() - give the caller a new fd for a mailbox
+ * @mb:		the mailbox
+ * @fd_flags:	validated MBOX_FD_* flags
+ *
+ * On success the new file owns the caller's reference to @mb; on failure
+ * the caller keeps it.
+ *
+ * Return: the fd, or -EMFILE, -ENFILE, -ENOMEM.
+ */
+int mbox_install_fd(struct mbox *mb, u32 fd_flags)
+{
+	static const int accmode[] = {
+		[MBOX_FD_RECV] = O_RDONLY,
+		[MBOX_FD_SEND] = O_WRONLY,
+		[MBOX_FD_RDWR] = O_RDWR,
+	};
+	struct file *file;
+	int oflags, fd;
+
+	oflags = accmode[fd_flags & MBOX_FD_RDWR];
+	if (fd_flags & MBOX_FD_NONBLOCK)
+		oflags |= O_NONBLOCK;
+
+	fd = get_unused_fd_flags(fd_flags & MBOX_FD_CLOEXEC ? O_CLOEXEC : 0);
+	if (fd < 0)
+		return fd;
+	file = anon_inode_getfile("[mbox]", &mbox_fops, mb, oflags);
+	if (IS_ERR(file)) {
+		put_unused_fd(fd);
+		return PTR_ERR(file);
+	}
+	fd_install(fd, file);
+	return fd;
+}

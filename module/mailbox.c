@@ -1,0 +1,519 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The mailbox: queueing, hand-off to receivers, waiting, shutdown, stats.
+ *
+ * Locking. Each mailbox has one spinlock, mbox->lock, which protects its
+ * queue, its two wait lists, its counters and the state of every waiter on
+ * those lists (see mbox.h). It is never held across a user copy, an
+ * allocation or a sleep: payloads are copied in before it is taken and
+ * copied out after a receiver has claimed its message.
+ *
+ * Who sleeps where. A task that must wait puts a struct mbox_waiter on its
+ * stack onto mbox->senders or mbox->receivers, in arrival order, and sleeps
+ * until its state leaves MBOX_W_WAITING (mbox_wait_locked()). Nobody else
+ * sleeps on a mailbox, so there is no shared wait queue to herd on.
+ *
+ * Who wakes whom. mbox_dispatch() is the one place that pairs messages with
+ * waiting receivers: the oldest receiver gets the oldest message and its
+ * waiter is taken off the list, marked and woken by the caller of
+ * mbox_dispatch(), which holds the lock; every path that makes a message
+ * available (send, a freed slot, a message put back) or ends availability
+ * (shutdown) calls it. A woken waiter already owns its result, so it never
+ * loses a race and never waits again for the same event.
+ *
+ * Rendezvous. With capacity 0 a sender's message stays on offer on its own
+ * waiter; a receiver claims it (the sender is off the list but not done),
+ * copies it out, and only then marks the sender done. If the copy faults
+ * the offer goes back to the head of the list, so a failed receive takes
+ * nothing and a sender whose call fails has delivered nothing.
+ */
+
+#include <linux/cred.h>
+#include <linux/fs.h>
+#include <linux/hrtimer.h>
+#include <linux/module.h>
+#include <linux/overflow.h>
+#include <linux/pid.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/user_namespace.h>
+
+#include "mbox.h"
+
+/**
+ * mbox_new() - allocate a mailbox
+ * @args: the validated create request
+ *
+ * The mailbox pins the module until mbox_free(), so that no queued message
+ * can be lost to an unload.
+ *
+ * Return: a mailbox with one reference, owned by the caller, or NULL.
+ */
+struct mbox *mbox_new(const struct mboxio_create *args)
+{
+	struct mbox *mb;
+
+	mb = kzalloc(sizeof(*mb), GFP_KERNEL_ACCOUNT);
+	if (!mb)
+		return NULL;
+
+	kref_init(&mb->ref);
+	INIT_HLIST_NODE(&mb->hnode);
+	mb->capacity = args->capacity;
+	mb->msg_size = args->msg_size;
+	mb->mode = args->mode & ~current_umask();
+	mb->uid = current_euid();
+	mb->gid = current_egid();
+	spin_lock_init(&mb->lock);
+	INIT_LIST_HEAD(&mb->queue);
+	INIT_LIST_HEAD(&mb->senders);
+	INIT_LIST_HEAD(&mb->receivers);
+	/* Called from an ioctl on one of our files: the module is pinned. */
+	__module_get(THIS_MODULE);
+	return mb;
+}
+
+static void mbox_msg_free(struct mbox_msg *msg)
+{
+	put_pid(msg->pid);
+	kvfree(msg);
+}
+
+static void mbox_free(struct kref *ref)
+{
+	struct mbox *mb = container_of(ref, struct mbox, ref);
+	struct mbox_msg *msg, *tmp;
+
+	/* No file and no name refer to it: nobody can be waiting on it. */
+	WARN_ON_ONCE(!list_empty(&mb->senders) || !list_empty(&mb->receivers));
+	list_for_each_entry_safe(msg, tmp, &mb->queue, link)
+		mbox_msg_free(msg);
+	mbox_uncount(mb);
+	kfree(mb);
+	module_put(THIS_MODULE);
+}
+
+/**
+ * mbox_put() - drop a reference; the last one frees the mailbox
+ * @mb: the mailbox
+ *
+ * Must not be called with the registry mutex or @mb->lock held.
+ */
+void mbox_put(struct mbox *mb)
+{
+	kref_put(&mb->ref, mbox_free);
+}
+
+/*
+ * Copy a payload in before any lock is taken. The memory is charged to the
+ * sender's memory cgroup: a sender filling mailboxes pays for it.
+ */
+static struct mbox_msg *mbox_msg_new(const void __user *buf, u32 len)
+{
+	struct mbox_msg *msg;
+
+	msg = kvmalloc(struct_size(msg, data, len), GFP_KERNEL_ACCOUNT);
+	if (!msg)
+		return ERR_PTR(-ENOMEM);
+	if (copy_from_user(msg->data, buf, len)) {
+		kvfree(msg);
+		return ERR_PTR(-EFAULT);
+	}
+	msg->sender = NULL;
+	msg->len = len;
+	msg->pid = get_pid(task_tgid(current));
+	msg->uid = current_euid();
+	msg->gid = current_egid();
+	return msg;
+}
+
+/* Take @w off its list with a result and wake it (unless it is us). */
+static void mbox_wake(struct mbox_waiter *w, u32 *nr,
+		      enum mbox_wait_state state)
+{
+	list_del_init(&w->link);
+	(*nr)--;
+	w->state = state;
+	if (w->task != current)
+		wake_up_process(w->task);
+}
+
+static void mbox_enqueue(struct mbox *mb, struct mbox_msg *msg)
+{
+	list_add_tail(&msg->link, &mb->queue);
+	mb->queued++;
+	mb->queued_bytes += msg->len;
+	mb->sent++;
+}
+
+/* The message the next receiver would get, or NULL. */
+static struct mbox_msg *mbox_next_msg(struct mbox *mb)
+{
+	struct mbox_waiter *s;
+
+	if (mb->capacity)
+		return list_first_entry_or_null(&mb->queue, struct mbox_msg,
+						link);
+	s = list_first_entry_or_null(&mb->senders, struct mbox_waiter, link);
+	return s ? s->msg : NULL;
+}
+
+/*
+ * Claim @msg, the next message, for a receiver that will copy it out.
+ * Bounded: the message leaves the queue but keeps its slot (@inflight).
+ * Rendezvous: its sender leaves the list but is not done; it is not woken,
+ * since it has nothing to do until the receiver finishes.
+ */
+static void mbox_claim(struct mbox *mb, struct mbox_msg *msg)
+{
+	struct mbox_waiter *s = msg->sender;
+
+	if (mb->capacity) {
+		list_del(&msg->link);
+		mb->queued--;
+		mb->inflight++;
+		return;
+	}
+	list_del_init(&s->link);
+	mb->nr_senders--;
+	s->state = MBOX_W_CLAIMED;
+}
+
+/*
+ * Pair what is available with who waits, oldest first on both sides: admit
+ * blocked senders into free slots, then hand messages to receivers. A
+ * receiver whose buffer is too small for the next message is failed
+ * rather than skipped, so FIFO order holds for everyone. On return either
+ * no receiver waits or nothing is available for one.
+ */
+static void mbox_dispatch(struct mbox *mb)
+{
+	struct mbox_waiter *s, *r;
+	struct mbox_msg *msg;
+
+	lockdep_assert_held(&mb->lock);
+
+	while (mb->capacity && mb->queued + mb->inflight < mb->capacity) {
+		s = list_first_entry_or_null(&mb->senders, struct mbox_waiter,
+					     link);
+		if (!s)
+			break;
+		mbox_enqueue(mb, s->msg);
+		mbox_wake(s, &mb->nr_senders, MBOX_W_DONE);
+	}
+
+	while (!list_empty(&mb->receivers)) {
+		r = list_first_entry(&mb->receivers, struct mbox_waiter, link);
+		msg = mbox_next_msg(mb);
+		if (!msg) {
+			if (!mb->shutdown)
+				break;
+			mbox_wake(r, &mb->nr_receivers, MBOX_W_SHUTDOWN);
+			continue;
+		}
+		if (msg->len > r->size) {
+			r->size = msg->len;
+			mbox_wake(r, &mb->nr_receivers, MBOX_W_TOO_SMALL);
+			continue;
+		}
+		mbox_claim(mb, msg);
+		r->msg = msg;
+		mbox_wake(r, &mb->nr_receivers, MBOX_W_HANDED);
+	}
+}
+
+/*
+ * Sleep until @w has a result, or stop waiting as @wait, a signal or the
+ * deadline says. Called and returns with @mb->lock held.
+ *
+ * Return: 0 when @w has left MBOX_W_WAITING; otherwise @w is taken off its
+ * list and the error is -EAGAIN, -ERESTARTSYS or -ETIMEDOUT.
+ */
+static int mbox_wait_locked(struct mbox *mb, struct mbox_waiter *w,
+			    u32 *nr, const struct mbox_wait *wait)
+	__must_hold(&mb->lock)
+{
+	ktime_t deadline = wait->deadline;
+	int err;
+
+	for (;;) {
+		if (w->state != MBOX_W_WAITING)
+			return 0;
+		if (wait->nowait)
+			err = -EAGAIN;
+		else if (signal_pending(current))
+			err = -ERESTARTSYS;
+		else if (deadline != KTIME_MAX &&
+			 ktime_compare(ktime_get(), deadline) >= 0)
+			err = -ETIMEDOUT;
+		else
+			err = 0;
+		if (err) {
+			list_del_init(&w->link);
+			(*nr)--;
+			return err;
+		}
+
+		/* Wakers change w->state under the lock, then wake us. */
+		set_current_state(TASK_INTERRUPTIBLE);
+		spin_unlock(&mb->lock);
+		if (deadline == KTIME_MAX)
+			schedule();
+		else
+			schedule_hrtimeout_range_clock(&deadline,
+						       current->timer_slack_ns,
+						       HRTIMER_MODE_ABS,
+						       CLOCK_MONOTONIC);
+		spin_lock(&mb->lock);
+	}
+}
+
+/*
+ * A rendezvous sender whose message a receiver is copying waits for the
+ * outcome: it must not report failure for a message that is being taken.
+ * The copy is short, so only a fatal signal ends this wait; then the
+ * message is left to the receiver, which frees it whatever happens.
+ */
+static int mbox_wait_claimed(struct mbox *mb, struct mbox_waiter *w)
+	__must_hold(&mb->lock)
+{
+	while (w->state == MBOX_W_CLAIMED) {
+		if (fatal_signal_pending(current)) {
+			w->msg->sender = NULL;
+			return -EINTR;
+		}
+		set_current_state(TASK_KILLABLE);
+		spin_unlock(&mb->lock);
+		schedule();
+		spin_lock(&mb->lock);
+	}
+	return 0;
+}
+
+/**
+ * mbox_send() - send one message
+ * @mb:		the mailbox
+ * @buf:	user pointer to the payload
+ * @len:	payload length, at most @mb->msg_size
+ * @wait:	how long to wait
+ *
+ * Return: 0 once the message is queued (bounded) or taken (rendezvous);
+ * -ENOMEM, -EFAULT, -EPIPE, -EAGAIN, -ETIMEDOUT or -ERESTARTSYS with
+ * nothing delivered; -EINTR if killed while a receiver copied the message.
+ */
+int mbox_send(struct mbox *mb, const void __user *buf, u32 len,
+	      const struct mbox_wait *wait)
+{
+	struct mbox_waiter w = { .task = current, .state = MBOX_W_WAITING };
+	struct mbox_msg *msg;
+	int err = 0;
+
+	msg = mbox_msg_new(buf, len);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
+
+	spin_lock(&mb->lock);
+	if (mb->shutdown) {
+		err = -EPIPE;
+		goto out_unlock;
+	}
+
+	/* Waiting senders mean a full queue: a free slot means none wait. */
+	if (mb->capacity && mb->queued + mb->inflight < mb->capacity) {
+		mbox_enqueue(mb, msg);
+		msg = NULL;
+		mbox_dispatch(mb);
+		goto out_unlock;
+	}
+
+	w.msg = msg;
+	if (!mb->capacity)
+		msg->sender = &w;
+	list_add_tail(&w.link, &mb->senders);
+	mb->nr_senders++;
+	mbox_dispatch(mb);
+
+	for (;;) {
+		err = mbox_wait_locked(mb, &w, &mb->nr_senders, wait);
+		if (err || w.state != MBOX_W_CLAIMED)
+			break;
+		err = mbox_wait_claimed(mb, &w);
+		if (err) {
+			msg = NULL;
+			break;
+		}
+		/* A receiver faulted and put the offer back: wait again. */
+	}
+
+	if (!err) {
+		if (w.state == MBOX_W_DONE)
+			msg = NULL;
+		else
+			err = -EPIPE;	/* MBOX_W_SHUTDOWN */
+	}
+out_unlock:
+	spin_unlock(&mb->lock);
+	if (msg)
+		mbox_msg_free(msg);
+	return err;
+}
+
+/*
+ * The receiver of @msg has tried to copy it out. If it succeeded the
+ * message is taken; if not, it goes back to the head so the next receiver
+ * gets it. Return: the message if it is the caller's to free, else NULL.
+ */
+static struct mbox_msg *mbox_finish_recv(struct mbox *mb,
+					 struct mbox_msg *msg, bool copied,
+					 struct mbox_delivery *dlv)
+{
+	struct mbox_waiter *s = msg->sender;
+
+	spin_lock(&mb->lock);
+	if (copied) {
+		dlv->seq = ++mb->received;
+		if (mb->capacity) {
+			mb->inflight--;
+			mb->queued_bytes -= msg->len;
+		} else {
+			mb->sent++;
+			if (s) {
+				s->state = MBOX_W_DONE;
+				wake_up_process(s->task);
+			}
+		}
+	} else if (mb->capacity) {
+		mb->inflight--;
+		list_add(&msg->link, &mb->queue);
+		mb->queued++;
+		msg = NULL;
+	} else if (s) {
+		if (mb->shutdown) {
+			s->state = MBOX_W_SHUTDOWN;
+		} else {
+			list_add(&s->link, &mb->senders);
+			mb->nr_senders++;
+			s->state = MBOX_W_WAITING;
+		}
+		wake_up_process(s->task);
+		msg = NULL;
+	}
+	mbox_dispatch(mb);
+	spin_unlock(&mb->lock);
+	return msg;
+}
+
+/**
+ * mbox_recv() - receive one message
+ * @mb:		the mailbox
+ * @buf:	user pointer to the buffer
+ * @size:	buffer size
+ * @wait:	how long to wait
+ * @dlv:	filled in with what the receiver learns
+ *
+ * Return: the message length; -EMSGSIZE (with @dlv->len the size needed)
+ * if the next message does not fit; -EPIPE once shut down and drained;
+ * -EFAULT, -EAGAIN, -ETIMEDOUT or -ERESTARTSYS with nothing taken.
+ */
+int mbox_recv(struct mbox *mb, void __user *buf, u32 size,
+	      const struct mbox_wait *wait, struct mbox_delivery *dlv)
+{
+	struct mbox_waiter w = {
+		.task = current,
+		.state = MBOX_W_WAITING,
+		.size = size,
+	};
+	struct user_namespace *ns = current_user_ns();
+	struct mbox_msg *msg;
+	bool copied;
+	int err;
+
+	spin_lock(&mb->lock);
+	list_add_tail(&w.link, &mb->receivers);
+	mb->nr_receivers++;
+	mbox_dispatch(mb);
+	err = mbox_wait_locked(mb, &w, &mb->nr_receivers, wait);
+	spin_unlock(&mb->lock);
+	if (err)
+		return err;
+
+	switch (w.state) {
+	case MBOX_W_HANDED:
+		break;
+	case MBOX_W_TOO_SMALL:
+		dlv->len = w.size;
+		return -EMSGSIZE;
+	case MBOX_W_SHUTDOWN:
+		return -EPIPE;
+	default:
+		WARN_ON_ONCE(1);
+		return -EIO;
+	}
+
+	msg = w.msg;
+	copied = !copy_to_user(buf, msg->data, msg->len);
+	dlv->len = msg->len;
+	dlv->pid = pid_vnr(msg->pid);
+	dlv->uid = from_kuid_munged(ns, msg->uid);
+	dlv->gid = from_kgid_munged(ns, msg->gid);
+	msg = mbox_finish_recv(mb, msg, copied, dlv);
+	if (msg)
+		mbox_msg_free(msg);
+	return copied ? dlv->len : -EFAULT;
+}
+
+/**
+ * mbox_shutdown() - stop all sending for good
+ * @mb: the mailbox
+ *
+ * Waiting senders fail with -EPIPE and their messages are dropped; queued
+ * messages stay for receivers, who get -EPIPE once none is left.
+ */
+void mbox_shutdown(struct mbox *mb)
+{
+	struct mbox_waiter *w, *tmp;
+
+	spin_lock(&mb->lock);
+	if (!mb->shutdown) {
+		mb->shutdown = true;
+		list_for_each_entry_safe(w, tmp, &mb->senders, link)
+			mbox_wake(w, &mb->nr_senders, MBOX_W_SHUTDOWN);
+		mbox_dispatch(mb);
+	}
+	spin_unlock(&mb->lock);
+}
+
+/**
+ * mbox_stat() - snapshot a mailbox for MBOXIO_STAT
+ * @mb: the mailbox
+ * @st: filled in whole (no byte left unset)
+ *
+ * Messages a receiver is still copying count as queued: they have not been
+ * taken and may yet come back.
+ */
+void mbox_stat(struct mbox *mb, struct mboxio_stat *st)
+{
+	struct user_namespace *ns = current_user_ns();
+
+	memset(st, 0, sizeof(*st));
+	st->capacity = mb->capacity;
+	st->msg_size = mb->msg_size;
+	st->mode = mb->mode;
+	st->uid = from_kuid_munged(ns, mb->uid);
+	st->gid = from_kgid_munged(ns, mb->gid);
+	if (!READ_ONCE(mb->linked))
+		st->flags |= MBOX_STAT_UNLINKED;
+
+	spin_lock(&mb->lock);
+	if (mb->shutdown)
+		st->flags |= MBOX_STAT_SHUTDOWN;
+	st->queued = mb->queued + mb->inflight;
+	st->waiting_senders = mb->nr_senders;
+	st->waiting_receivers = mb->nr_receivers;
+	st->queued_bytes = mb->queued_bytes;
+	st->sent = mb->sent;
+	st->received = mb->received;
+	spin_unlock(&mb->lock);
+}

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mbox: named mailboxes for indirect message passing between processes.
+ *
+ * This file holds the module's entry points, its parameters and /dev/mbox,
+ * the misc device whose ioctls discover the module and create, open and
+ * unlink mailboxes. See Documentation/ for the user API and the design.
+ */
+
+#include <linux/build_bug.h>
+#include <linux/fs.h>
+#include <linux/miscdevice.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/uaccess.h>
+
+#include "mbox.h"
+
+struct mbox_limit mbox_max_mailboxes = {
+	.val = MBOX_MAX_MAILBOXES_DEFAULT,
+	.max = MBOX_MAILBOXES_LIMIT,
+};
+
+struct mbox_limit mbox_max_capacity = {
+	.val = MBOX_MAX_CAPACITY_DEFAULT,
+	.max = MBOX_CAPACITY_LIMIT,
+};
+
+struct mbox_limit mbox_max_msg_size = {
+	.val = MBOX_MAX_MSG_SIZE_DEFAULT,
+	.max = MBOX_MSG_SIZE_LIMIT,
+};
+
+/* A limit takes 1..max; anything else is refused and changes nothing. */
+static int mbox_limit_set(const char *val, const struct kernel_param *kp)
+{
+	struct mbox_limit *l = kp->arg;
+	unsigned int n;
+	int err;
+
+	err = kstrtouint(val, 0, &n);
+	if (err)
+		return err;
+	if (n < 1 || n > l->max)
+		return -EINVAL;
+	WRITE_ONCE(l->val, n);
+	return 0;
+}
+
+static int mbox_limit_get(char *buf, const struct kernel_param *kp)
+{
+	const struct mbox_limit *l = kp->arg;
+
+	return sysfs_emit(buf, "%u\n", mbox_limit(l));
+}
+
+static const struct kernel_param_ops mbox_limit_ops = {
+	.set = mbox_limit_set,
+	.get = mbox_limit_get,
+};
+
+module_param_cb(max_mailboxes, &mbox_limit_ops, &mbox_max_mailboxes, 0644);
+MODULE_PARM_DESC(max_mailboxes,
+		 "Most mailboxes that may exist at once (default 1024, at most 65536)");
+module_param_cb(max_capacity, &mbox_limit_ops, &mbox_max_capacity, 0644);
+MODULE_PARM_DESC(max_capacity,
+		 "Largest mailbox capacity in messages (default 1024, at most 65536)");
+module_param_cb(max_msg_size, &mbox_limit_ops, &mbox_max_msg_size, 0644);
+MODULE_PARM_DESC(max_msg_size,
+		 "Largest mailbox message size in bytes (default 65536, at most 4 MiB)");
+
+static bool mbox_fd_flags_valid(u32 flags)
+{
+	return !(flags & ~MBOX_FD_ALL) && (flags & MBOX_FD_RDWR);
+}
+
+static long mbox_dev_info(struct mboxio_info __user *uarg)
+{
+	struct mboxio_info info = {
+		.version	= MBOX_ABI_VERSION,
+		.name_max	= MBOX_NAME_MAX,
+		.fd_flags	= MBOX_FD_ALL,
+		.msg_flags	= MBOX_MSG_ALL,
+		.max_mailboxes	= mbox_limit(&mbox_max_mailboxes),
+		.max_capacity	= mbox_limit(&mbox_max_capacity),
+		.max_msg_size	= mbox_limit(&mbox_max_msg_size),
+		.nr_mailboxes	= mbox_count(),
+	};
+
+	BUILD_BUG_ON(sizeof(info) != 32);
+
+	if (copy_to_user(uarg, &info, sizeof(info)))
+		return -EFAULT;
+	return 0;
+}
+
+static long mbox_dev_create(struct mboxio_create __user *uarg)
+{
+	char name[MBOX_NAME_MAX + 1];
+	struct mboxio_create args;
+	struct mbox *mb;
+	int fd, err;
+
+	BUILD_BUG_ON(sizeof(args) != 32);
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	if (!mbox_fd_flags_valid(args.flags) || args.__pad ||
+	    (args.mode & ~0777) ||
+	    args.capacity > mbox_limit(&mbox_max_capacity) ||
+	    !args.msg_size || args.msg_size > mbox_limit(&mbox_max_msg_size))
+		return -EINVAL;
+	if (args.name) {
+		err = mbox_name_from_user(name, args.name);
+		if (err)
+			return err;
+	}
+
+	mb = mbox_new(&args);
+	if (!mb)
+		return -ENOMEM;
+	err = mbox_register(mb, args.name ? name : NULL);
+	if (err)
+		goto out_put;
+	fd = mbox_install_fd(mb, args.flags);
+	if (fd < 0) {
+		err = fd;
+		goto out_unregister;
+	}
+	return fd;
+
+out_unregister:
+	mbox_unregister(mb);
+out_put:
+	mbox_put(mb);
+	return err;
+}
+
+static long mbox_dev_open(struct mboxio_open __user *uarg)
+{
+	char name[MBOX_NAME_MAX + 1];
+	struct mboxio_open args;
+	struct mbox *mb;
+	int fd, err;
+
+	BUILD_BUG_ON(sizeof(args) != 16);
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	if (!mbox_fd_flags_valid(args.flags) || args.__pad)
+		return -EINVAL;
+	err = mbox_name_from_user(name, args.name);
+	if (err)
+		return err;
+
+	mb = mbox_lookup(name, args.flags);
+	if (IS_ERR(mb))
+		return PTR_ERR(mb);
+	fd = mbox_install_fd(mb, args.flags);
+	if (fd < 0)
+		mbox_put(mb);
+	return fd;
+}
+
+static long mbox_dev_unlink(struct mboxio_unlink __user *uarg)
+{
+	char name[MBOX_NAME_MAX + 1];
+	struct mboxio_unlink args;
+	int err;
+
+	BUILD_BUG_ON(sizeof(args) != 16);
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	if (args.flags || args.__pad)
+		return -EINVAL;
+	err = mbox_name_from_user(name, args.name);
+	if (err)
+		return err;
+	return mbox_unlink(name);
+}
+
+static long mbox_dev_ioctl(struct file *file, unsigned int cmd,
+			   unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+
+	switch (cmd) {
+	case MBOXIO_INFO:
+		return mbox_dev_info(uarg);
+	case MBOXIO_CREATE:
+		return mbox_dev_create(uarg);
+	case MBOXIO_OPEN:
+		return mbox_dev_open(uarg);
+	case MBOXIO_UNLINK:
+		return mbox_dev_unlink(uarg);
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct file_operations mbox_dev_fops = {
+	.owner		= THIS_MODULE,
+	.unlocked_ioctl	= mbox_dev_ioctl,
+	.compat_ioctl	= compat_ptr_ioctl,
+	.llseek		= noop_llseek,
+};
+
+static struct miscdevice mbox_dev = {
+	.minor	= MISC_DYNAMIC_MINOR,
+	.name	= KBUILD_MODNAME,
+	.fops	= &mbox_dev_fops,
+	.mode	= 0666,
+};
+
+static int __init mbox_init(void)
+{
+	int err;
+
+	err = misc_register(&mbox_dev);
+	if (err)
+		pr_err("cannot register /dev/%s: %d\n", mbox_dev.name, err);
+	return err;
+}
+
+/*
+ * Every mailbox holds a module reference, so by the time this runs none
+ * is left and there is nothing to free.
+ */
+static void __exit mbox_exit(void)
+{
+	misc_deregister(&mbox_dev);
+}
+
+module_init(mbox_init);
+module_exit(mbox_exit);
+
+MODULE_DESCRIPTION("Named mailboxes for message passing between processes");
+MODULE_AUTHOR("The mbox developers");
+MODULE_LICENSE("GPL");

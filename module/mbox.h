@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * mbox internals shared by the module's files.
+ *
+ * Objects and their lifetimes
+ * ---------------------------
+ * A struct mbox is reference counted (@ref). The name table holds one
+ * reference while the mailbox is linked; every open mailbox file holds one.
+ * The last reference frees the mailbox and every message still queued, so a
+ * named mailbox with no fd open keeps its messages until it is unlinked.
+ * Each mailbox also pins the module (mbox_new() takes a module reference,
+ * mbox_free() drops it): rmmod cannot discard a queued message.
+ *
+ * A struct mbox_msg is owned by exactly one party at a time: the sender
+ * that allocated it until it is queued or taken, the mailbox while it sits
+ * in @queue, and the receiver that claimed it until the receiver frees it
+ * or puts it back. Ownership moves only under mbox->lock.
+ *
+ * A struct mbox_waiter lives on the stack of a task blocked in send or
+ * receive. It is on mbox->senders or mbox->receivers while @state is
+ * MBOX_W_WAITING; whoever changes @state (under mbox->lock) also unlinks it
+ * and wakes its task. The task reads @state only under mbox->lock, so it
+ * cannot miss a wakeup and never races with the waker on its own stack.
+ */
+#ifndef _MBOX_INTERNAL_H
+#define _MBOX_INTERNAL_H
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mbox.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/uidgid.h>
+
+#undef pr_fmt
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+/* Upper bounds for the module parameters: keep any one mailbox sane. */
+#define MBOX_MAILBOXES_LIMIT	65536U
+#define MBOX_CAPACITY_LIMIT	65536U
+#define MBOX_MSG_SIZE_LIMIT	(4U << 20)
+
+/**
+ * struct mbox_limit - a module parameter and the most it may be set to
+ * @val:	value in force; written by the parameter's setter, read with
+ *		mbox_limit() at any time.
+ * @max:	largest value the setter accepts.
+ */
+struct mbox_limit {
+	unsigned int val;
+	unsigned int max;
+};
+
+/* The module parameters (main.c). */
+extern struct mbox_limit mbox_max_mailboxes;
+extern struct mbox_limit mbox_max_capacity;
+extern struct mbox_limit mbox_max_msg_size;
+
+static inline unsigned int mbox_limit(const struct mbox_limit *l)
+{
+	return READ_ONCE(l->val);
+}
+
+struct pid;
+
+/**
+ * struct mbox_msg - one message
+ * @link:	on mbox->queue while queued.
+ * @sender:	rendezvous only: the waiter offering this message, or NULL
+ *		once that sender has gone (killed while a receiver copied).
+ * @pid:	sender's thread group (reference held).
+ * @uid:	sender's euid.
+ * @gid:	sender's egid.
+ * @len:	payload length.
+ * @data:	payload.
+ */
+struct mbox_msg {
+	struct list_head link;
+	struct mbox_waiter *sender;
+	struct pid *pid;
+	kuid_t uid;
+	kgid_t gid;
+	u32 len;
+	u8 data[];
+};
+
+enum mbox_wait_state {
+	MBOX_W_WAITING,		/* on a wait list */
+	MBOX_W_CLAIMED,		/* sender: a receiver is copying our message */
+	MBOX_W_DONE,		/* sender: message queued or taken */
+	MBOX_W_HANDED,		/* receiver: @msg is ours to copy out */
+	MBOX_W_TOO_SMALL,	/* receiver: next message is @len bytes */
+	MBOX_W_SHUTDOWN,	/* mailbox shut down under us */
+};
+
+/**
+ * struct mbox_waiter - a task blocked in send or receive
+ * @link:	on mbox->senders or mbox->receivers while waiting.
+ * @task:	the blocked task.
+ * @state:	enum mbox_wait_state.
+ * @msg:	sender: the message on offer; receiver: the message handed.
+ * @size:	receiver: its buffer size; after TOO_SMALL, the size needed.
+ */
+struct mbox_waiter {
+	struct list_head link;
+	struct task_struct *task;
+	enum mbox_wait_state state;
+	struct mbox_msg *msg;
+	u32 size;
+};
+
+/**
+ * struct mbox - a mailbox
+ * @ref:		see "Objects and their lifetimes" above.
+ * @hnode:		in the name table while linked (registry.c).
+ * @linked:		in the name table. Written under the registry mutex;
+ *			stat reads it locklessly (READ_ONCE).
+ * @counted:		holds one of max_mailboxes' slots (registry mutex).
+ * @name:		NUL-terminated name; empty for an anonymous mailbox.
+ * @capacity:		0 for rendezvous; immutable.
+ * @msg_size:		largest payload; immutable.
+ * @mode:		permission bits; immutable.
+ * @uid:		owner euid; immutable.
+ * @gid:		owner egid; immutable.
+ * @lock:		protects everything below it, every message on @queue
+ *			and every waiter on @senders or @receivers. Never
+ *			held across a user copy, an allocation or a sleep.
+ * @queue:		messages accepted, oldest first (bounded mailboxes).
+ * @senders:		waiters that wait to send, oldest first. Rendezvous:
+ *			each offers its @msg; bounded: each waits for a slot.
+ * @receivers:		waiters that wait to receive, oldest first. Never
+ *			non-empty while a message could be handed to them.
+ * @queued:		messages on @queue.
+ * @inflight:		messages claimed from @queue by a receiver that is
+ *			still copying; they keep their slot, so a faulting
+ *			receiver can put one back without overfilling.
+ * @queued_bytes:	payload bytes on @queue.
+ * @nr_senders:		entries on @senders.
+ * @nr_receivers:	entries on @receivers.
+ * @sent:		messages accepted.
+ * @received:		messages taken; also the last delivery sequence number.
+ * @shutdown:		no more sends; receivers drain then get EPIPE.
+ */
+struct mbox {
+	struct kref ref;
+	struct hlist_node hnode;
+	bool linked;
+	bool counted;
+	char name[MBOX_NAME_MAX + 1];
+	u32 capacity;
+	u32 msg_size;
+	umode_t mode;
+	kuid_t uid;
+	kgid_t gid;
+
+	spinlock_t lock;	/* see @lock above */
+	struct list_head queue;
+	struct list_head senders;
+	struct list_head receivers;
+	u32 queued;
+	u32 inflight;
+	u64 queued_bytes;
+	u32 nr_senders;
+	u32 nr_receivers;
+	u64 sent;
+	u64 received;
+	bool shutdown;
+};
+
+/**
+ * struct mbox_wait - how long a send or receive may wait
+ * @nowait:	fail with -EAGAIN rather than wait.
+ * @deadline:	absolute CLOCK_MONOTONIC time to give up, or KTIME_MAX.
+ */
+struct mbox_wait {
+	bool nowait;
+	ktime_t deadline;
+};
+
+/**
+ * struct mbox_delivery - what a receiver learns about a message
+ * @len:	payload length (the size needed, after -EMSGSIZE).
+ * @pid:	sender's tgid in the receiver's pid namespace.
+ * @uid:	sender's euid in the receiver's user namespace.
+ * @gid:	sender's egid in the receiver's user namespace.
+ * @seq:	delivery sequence number.
+ */
+struct mbox_delivery {
+	u32 len;
+	pid_t pid;
+	uid_t uid;
+	gid_t gid;
+	u64 seq;
+};
+
+/* mailbox.c: the mailbox and its message passing */
+struct mbox *mbox_new(const struct mboxio_create *args);
+void mbox_put(struct mbox *mb);
+static inline void mbox_get(struct mbox *mb)
+{
+	kref_get(&mb->ref);
+}
+
+int mbox_send(struct mbox *mb, const void __user *buf, u32 len,
+	      const struct mbox_wait *wait);
+int mbox_recv(struct mbox *mb, void __user *buf, u32 size,
+	      const struct mbox_wait *wait, struct mbox_delivery *dlv);
+void mbox_shutdown(struct mbox *mb);
+void mbox_stat(struct mbox *mb, struct mboxio_stat *st);
+
+/* registry.c: the name table, the mailbox count and access checks */
+int mbox_name_from_user(char *name, u64 uptr);
+int mbox_register(struct mbox *mb, const char *name);
+void mbox_unregister(struct mbox *mb);
+void mbox_uncount(struct mbox *mb);
+unsigned int mbox_count(void);
+struct mbox *mbox_lookup(const char *name, u32 fd_flags);
+int mbox_unlink(const char *name);
+
+/* file.c: mailbox file descriptors */
+int mbox_install_fd(struct mbox *mb, u32 fd_flags);
+
+#endif /* _MBOX_INTERNAL_H */
