@@ -122,6 +122,7 @@ static struct mbox_msg *mbox_msg_new(const void __user *buf, u32 len)
 		return ERR_PTR(-EFAULT);
 	}
 	msg->sender = NULL;
+	msg->seq = 0;
 	msg->len = len;
 	msg->pid = get_pid(task_tgid(current));
 	msg->uid = current_euid();
@@ -161,7 +162,8 @@ static struct mbox_msg *mbox_next_msg(struct mbox *mb)
 }
 
 /*
- * Claim @msg, the next message, for a receiver that will copy it out.
+ * Claim @msg, the next message, for a receiver that will copy it out, and
+ * number it: numbers follow the order messages leave the mailbox.
  * Bounded: the message leaves the queue but keeps its slot (@inflight).
  * Rendezvous: its sender leaves the list but is not done; it is not woken,
  * since it has nothing to do until the receiver finishes.
@@ -170,6 +172,8 @@ static void mbox_claim(struct mbox *mb, struct mbox_msg *msg)
 {
 	struct mbox_waiter *s = msg->sender;
 
+	if (!msg->seq)
+		msg->seq = ++mb->last_seq;
 	if (mb->capacity) {
 		list_del(&msg->link);
 		mb->queued--;
@@ -360,46 +364,73 @@ out_unlock:
 	return err;
 }
 
-/*
- * The receiver of @msg has tried to copy it out. If it succeeded the
- * message is taken; if not, it goes back to the head so the next receiver
- * gets it. Return: the message if it is the caller's to free, else NULL.
- */
-static struct mbox_msg *mbox_finish_recv(struct mbox *mb,
-					 struct mbox_msg *msg, bool copied,
-					 struct mbox_delivery *dlv)
+/* The receiver has copied @msg out: it is taken. */
+static void mbox_taken(struct mbox *mb, struct mbox_msg *msg)
 {
 	struct mbox_waiter *s = msg->sender;
 
-	spin_lock(&mb->lock);
-	if (copied) {
-		dlv->seq = ++mb->received;
-		if (mb->capacity) {
-			mb->inflight--;
-			mb->queued_bytes -= msg->len;
-		} else {
-			mb->sent++;
-			if (s) {
-				s->state = MBOX_W_DONE;
-				wake_up_process(s->task);
-			}
-		}
-	} else if (mb->capacity) {
+	mb->received++;
+	if (mb->capacity) {
+		mb->inflight--;
+		mb->queued_bytes -= msg->len;
+		return;
+	}
+	mb->sent++;
+	if (s) {
+		s->state = MBOX_W_DONE;
+		wake_up_process(s->task);
+	}
+}
+
+/*
+ * The receiver faulted copying @msg out: put it back first in line, on the
+ * queue or on offer from its rendezvous sender (who fails with -EPIPE now
+ * if the mailbox was shut down meanwhile). It keeps its number unless none
+ * was given out after it; then the number is returned, so that a sender
+ * withdrawing the message later leaves no gap.
+ *
+ * Return: false if the message has nowhere to go (its sender was killed)
+ * and the caller must free it.
+ */
+static bool mbox_put_back(struct mbox *mb, struct mbox_msg *msg)
+{
+	struct mbox_waiter *s = msg->sender;
+
+	if (msg->seq == mb->last_seq) {
+		mb->last_seq--;
+		msg->seq = 0;
+	}
+	if (mb->capacity) {
 		mb->inflight--;
 		list_add(&msg->link, &mb->queue);
 		mb->queued++;
-		msg = NULL;
-	} else if (s) {
-		if (mb->shutdown) {
-			s->state = MBOX_W_SHUTDOWN;
-		} else {
-			list_add(&s->link, &mb->senders);
-			mb->nr_senders++;
-			s->state = MBOX_W_WAITING;
-		}
-		wake_up_process(s->task);
-		msg = NULL;
+		return true;
 	}
+	if (!s)
+		return false;
+	if (mb->shutdown) {
+		s->state = MBOX_W_SHUTDOWN;
+	} else {
+		list_add(&s->link, &mb->senders);
+		mb->nr_senders++;
+		s->state = MBOX_W_WAITING;
+	}
+	wake_up_process(s->task);
+	return true;
+}
+
+/*
+ * Finish a receive whose copy-out @copied or not. Return: the message if
+ * it is the caller's to free, else NULL.
+ */
+static struct mbox_msg *mbox_finish_recv(struct mbox *mb,
+					 struct mbox_msg *msg, bool copied)
+{
+	spin_lock(&mb->lock);
+	if (copied)
+		mbox_taken(mb, msg);
+	else if (mbox_put_back(mb, msg))
+		msg = NULL;
 	mbox_dispatch(mb);
 	spin_unlock(&mb->lock);
 	return msg;
@@ -458,7 +489,8 @@ int mbox_recv(struct mbox *mb, void __user *buf, u32 size,
 	dlv->pid = pid_vnr(msg->pid);
 	dlv->uid = from_kuid_munged(ns, msg->uid);
 	dlv->gid = from_kgid_munged(ns, msg->gid);
-	msg = mbox_finish_recv(mb, msg, copied, dlv);
+	dlv->seq = msg->seq;
+	msg = mbox_finish_recv(mb, msg, copied);
 	if (msg)
 		mbox_msg_free(msg);
 	return copied ? dlv->len : -EFAULT;

@@ -71,6 +71,8 @@ struct pid;
  * @pid:	sender's thread group (reference held).
  * @uid:	sender's euid.
  * @gid:	sender's egid.
+ * @seq:	delivery number, given when a receiver first claims it; 0
+ *		before. A message put back after a fault keeps its number.
  * @len:	payload length.
  * @data:	payload.
  */
@@ -80,6 +82,7 @@ struct mbox_msg {
 	struct pid *pid;
 	kuid_t uid;
 	kgid_t gid;
+	u64 seq;
 	u32 len;
 	u8 data[];
 };
@@ -138,7 +141,10 @@ struct mbox_waiter {
  * @nr_senders:		entries on @senders.
  * @nr_receivers:	entries on @receivers.
  * @sent:		messages accepted.
- * @received:		messages taken; also the last delivery sequence number.
+ * @received:		messages taken.
+ * @last_seq:		delivery number of the last message claimed. Numbers
+ *			follow the order messages leave the mailbox, which
+ *			concurrent receivers may finish copying out of order.
  * @shutdown:		no more sends; receivers drain then get EPIPE.
  */
 struct mbox {
@@ -164,6 +170,7 @@ struct mbox {
 	u32 nr_receivers;
 	u64 sent;
 	u64 received;
+	u64 last_seq;
 	bool shutdown;
 };
 
