@@ -1,0 +1,158 @@
+# SPDX-License-Identifier: GPL-2.0
+# mbox: build the module, libmbox, the examples and the kselftests, and run
+# them in a test VM (qemu TCG booting Debian's kernel with a busybox initramfs).
+#
+#   make [all]     module, libmbox, examples, selftests
+#   make module    module/mbox.ko against the headers of KVER
+#   make lib       libmbox (libmbox.so.1, libmbox.a, libmbox.pc)
+#   make examples  the demo programs (after lib)
+#   make selftests build and install the kselftests into build/kselftest
+#   make lint      checkpatch.pl --strict over the module and the uapi header
+#   make run       boot the VM, load mbox.ko, run the demos, unload
+#   make check     warnings as errors, sparse, lint, kselftests in the VM;
+#                  ends with "N passed, N failed, N skipped"
+#   make clean
+#
+# run and check install the Debian packages they need (scripts/install-deps.sh).
+# Variables: KVER (kernel to build for and boot; default: newest with both
+# image and headers), SMP (vCPUs, default 2), VM_TIMEOUT (seconds per boot).
+
+BUILD		:= $(CURDIR)/build
+KSRC		:= $(BUILD)/linux-src
+KSFT_DIR	:= $(KSRC)/tools/testing/selftests
+KSFT_INSTALL	:= $(BUILD)/kselftest
+LIBMBOX_SO	:= libmbox/libmbox.so.1
+
+# Worked out once per make; run and check re-run make after installing
+# packages, so a fresh machine gets a value too.
+ifeq ($(origin KVER),undefined)
+KVER		:= $(shell scripts/kver.sh 2>/dev/null)
+endif
+KDIR		?= $(firstword $(wildcard /usr/src/linux-headers-$(KVER) /lib/modules/$(KVER)/build))
+
+SMP		?= 2
+RUN_TIMEOUT	:= 600
+CHECK_TIMEOUT	:= 2700
+VM_ENV		= KVER=$(KVER) SMP=$(SMP) BUILD=$(BUILD)
+
+# make check builds the module with W=1 and warnings as errors (libmbox,
+# examples and selftests always use -Werror).
+ifeq ($(WERROR),1)
+MODULE_FLAGS	:= W=1 KCFLAGS=-Werror
+endif
+
+MAKEFLAGS	+= --no-print-directory
+
+all: module lib examples selftests
+
+deps:
+	scripts/install-deps.sh
+
+module:
+	@test -n "$(KDIR)" || { echo "no kernel headers for KVER='$(KVER)'; run scripts/install-deps.sh" >&2; exit 1; }
+	$(MAKE) -C module KDIR=$(KDIR) $(MODULE_FLAGS)
+
+# Sparse over every module source (C=2). Kbuild only prints its warnings, so
+# any "file:line:col: warning/error:" line in its output fails the target.
+sparse: module
+	@mkdir -p $(BUILD)
+	@$(MAKE) -C module KDIR=$(KDIR) C=2 $(MODULE_FLAGS) >$(BUILD)/sparse.log 2>&1; \
+	rc=$$?; cat $(BUILD)/sparse.log; \
+	if [ $$rc -ne 0 ] || grep -qE ':[0-9]+:[0-9]+: (warning|error):' $(BUILD)/sparse.log; then \
+		echo "sparse: FAILED (warnings above)"; exit 1; \
+	fi; echo "sparse: clean"
+
+lib:
+	$(MAKE) -C libmbox
+
+examples: lib
+	$(MAKE) -C examples
+
+# The kernel's kselftest framework and checkpatch.pl, from linux-source.
+framework:
+	scripts/ksft-framework.sh $(KSRC)
+
+# selftests/ builds as tools/testing/selftests/mbox with the kernel's own
+# Makefile and lib.mk and installs with run_kselftest.sh; libmbox's tests
+# join the installed tree as a second collection, "libmbox".
+selftests: framework lib
+	rm -rf $(KSFT_DIR)/mbox $(KSFT_INSTALL)
+	cp -R selftests $(KSFT_DIR)/mbox
+	$(MAKE) -C $(KSFT_DIR) TARGETS=mbox KHDR_INCLUDES="-isystem $(CURDIR)/uapi" \
+		KSFT_INSTALL_PATH=$(KSFT_INSTALL) install
+	@if [ -d libmbox/tests ]; then \
+		set -e; \
+		$(MAKE) -C libmbox KSFT_DIR=$(KSFT_DIR) tests; \
+		tests=$$($(MAKE) -s -C libmbox print-tests); \
+		mkdir -p $(KSFT_INSTALL)/libmbox; \
+		for t in $$tests; do \
+			cp libmbox/$$t $(KSFT_INSTALL)/libmbox/; \
+			echo "libmbox:$${t##*/}" >>$(KSFT_INSTALL)/kselftest-list.txt; \
+		done; \
+		if [ -f libmbox/tests/settings ]; then \
+			cp libmbox/tests/settings $(KSFT_INSTALL)/libmbox/; \
+		fi; \
+		echo "selftests: libmbox collection:" $$tests; \
+	fi
+
+lint: framework
+	$(KSRC)/scripts/checkpatch.pl --strict --no-tree --quiet -f \
+		$(filter-out %.mod.c,$(wildcard module/*.c)) $(wildcard module/*.h) \
+		uapi/linux/mbox.h
+	@echo "lint: clean"
+
+# The VM images. Every dynamic program in them brings its shared libraries.
+DEMO_FILES	= $(shell find examples -maxdepth 1 -type f \( -perm -u+x -o -name DEMOS \))
+
+initramfs-run: all
+	scripts/mkinitramfs.sh $(BUILD)/initramfs-run.cpio.gz \
+		scripts/vm-init.sh=/init scripts/guest-demo.sh=/payload.sh \
+		module/mbox.ko=/mbox.ko $(LIBMBOX_SO)=/usr/lib/libmbox.so.1 \
+		$(foreach f,$(DEMO_FILES),$(f)=/demo/$(notdir $(f)))
+
+initramfs-check:
+	scripts/mkinitramfs.sh $(BUILD)/initramfs-check.cpio.gz \
+		scripts/vm-init.sh=/init scripts/guest-kselftest.sh=/payload.sh \
+		module/mbox.ko=/mbox.ko $(KSFT_INSTALL)=/kselftest \
+		$(foreach f,$(wildcard $(LIBMBOX_SO)),$(f)=/usr/lib/libmbox.so.1)
+
+# run and check start a new make after installing packages, so that KVER
+# is worked out on a machine that has a kernel.
+run: deps
+	@$(MAKE) run-vm
+
+run-vm: initramfs-run
+	$(VM_ENV) VM_TIMEOUT=$(or $(VM_TIMEOUT),$(RUN_TIMEOUT)) \
+		scripts/vm-run.sh run $(BUILD)/initramfs-run.cpio.gz
+
+# A fresh build with warnings as errors; then sparse, lint and the VM run,
+# each of which is reported even when an earlier one failed. The last line
+# is the kselftest count.
+check: deps
+	@$(MAKE) clean-products
+	@$(MAKE) WERROR=1 all
+	@failed=; \
+	$(MAKE) WERROR=1 sparse || failed="$$failed sparse"; \
+	$(MAKE) lint || failed="$$failed lint"; \
+	$(MAKE) initramfs-check || exit 1; \
+	$(VM_ENV) VM_TIMEOUT=$(or $(VM_TIMEOUT),$(CHECK_TIMEOUT)) \
+		scripts/vm-run.sh check $(BUILD)/initramfs-check.cpio.gz || \
+		failed="$$failed vm-run"; \
+	echo; \
+	for f in $$failed; do echo "check: FAILED: $$f (see its messages above)"; done; \
+	scripts/ksft-summary.sh $(BUILD)/vm-check.out $(KSFT_INSTALL)/kselftest-list.txt && \
+		[ -z "$$failed" ]
+
+# Everything built, but not the extracted kernel files (slow to extract).
+clean-products:
+	@if [ -n "$(KDIR)" ]; then $(MAKE) -C module KDIR=$(KDIR) clean; fi
+	@for d in libmbox examples; do \
+		if [ -f $$d/Makefile ]; then $(MAKE) -C $$d clean; fi; \
+	done
+	rm -rf $(KSFT_DIR)/mbox $(KSFT_INSTALL) $(BUILD)/*.cpio.gz $(BUILD)/vm-* $(BUILD)/sparse.log
+
+clean: clean-products
+	rm -rf $(BUILD)
+
+.PHONY: all deps module sparse lib examples framework selftests lint \
+	initramfs-run initramfs-check run run-vm check clean-products clean
