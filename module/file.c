@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Mailbox file descriptors: creating them and their ioctls.
+ * Mailbox file descriptors: creating them, their ioctls, read(2) and
+ * write(2), poll and fdinfo.
  *
- * Each handler copies its argument in, rejects what the ABI does not
+ * Each ioctl handler copies its argument in, rejects what the ABI does not
  * define, checks limits, acts, and copies results out. The file's own
  * access mode (FMODE_READ for receive, FMODE_WRITE for send and shutdown)
  * and O_NONBLOCK are read at every call, so fcntl(F_SETFL) takes effect.
@@ -13,6 +14,8 @@
 #include <linux/fcntl.h>
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/poll.h>
+#include <linux/seq_file.h>
 #include <linux/uaccess.h>
 
 #include "mbox.h"
@@ -130,6 +133,75 @@ static long mbox_file_ioctl(struct file *file, unsigned int cmd,
 	}
 }
 
+/* read(2) and write(2) wait as the fd's O_NONBLOCK says, with no deadline. */
+static void mbox_wait_from_file(const struct file *file, struct mbox_wait *wait)
+{
+	wait->nowait = file->f_flags & O_NONBLOCK;
+	wait->deadline = KTIME_MAX;
+}
+
+/*
+ * One message per read, as MBOXIO_RECV; a shut-down and drained mailbox
+ * reads as end of file, so cat(1) and shell loops stop there.
+ */
+static ssize_t mbox_file_read(struct file *file, char __user *buf,
+			      size_t count, loff_t *ppos)
+{
+	struct mbox_delivery dlv;
+	struct mbox_wait wait;
+	int ret;
+
+	mbox_wait_from_file(file, &wait);
+	ret = mbox_recv(file->private_data, buf, min_t(size_t, count, U32_MAX),
+			&wait, &dlv);
+	return ret == -EPIPE ? 0 : ret;
+}
+
+/* One message per write, as MBOXIO_SEND: all of @count or nothing. */
+static ssize_t mbox_file_write(struct file *file, const char __user *buf,
+			       size_t count, loff_t *ppos)
+{
+	struct mbox *mb = file->private_data;
+	struct mbox_wait wait;
+	int err;
+
+	if (count > mb->msg_size)
+		return -EMSGSIZE;
+	mbox_wait_from_file(file, &wait);
+	err = mbox_send(mb, buf, count, &wait);
+	return err ? err : count;
+}
+
+static __poll_t mbox_file_poll(struct file *file, poll_table *pt)
+{
+	struct mbox *mb = file->private_data;
+
+	poll_wait(file, &mb->poll_wq, pt);
+	return mbox_poll_mask(mb, file->f_mode);
+}
+
+static void mbox_file_show_fdinfo(struct seq_file *m, struct file *file)
+{
+	struct mbox *mb = file->private_data;
+	struct mboxio_stat st;
+
+	mbox_stat(mb, &st);
+	seq_printf(m, "mbox-name:\t%s\n", mb->name[0] ? mb->name : "(anonymous)");
+	seq_printf(m, "mbox-capacity:\t%u\nmbox-msg-size:\t%u\n",
+		   st.capacity, st.msg_size);
+	seq_printf(m, "mbox-mode:\t%04o\nmbox-uid:\t%u\nmbox-gid:\t%u\n",
+		   st.mode, st.uid, st.gid);
+	seq_printf(m, "mbox-queued:\t%u\nmbox-queued-bytes:\t%llu\n",
+		   st.queued, st.queued_bytes);
+	seq_printf(m, "mbox-senders:\t%u\nmbox-receivers:\t%u\n",
+		   st.waiting_senders, st.waiting_receivers);
+	seq_printf(m, "mbox-sent:\t%llu\nmbox-received:\t%llu\n",
+		   st.sent, st.received);
+	seq_puts(m, "mbox-flags:\t");
+	mbox_show_flags(m, st.flags);
+	seq_putc(m, '\n');
+}
+
 static int mbox_file_release(struct inode *inode, struct file *file)
 {
 	mbox_put(file->private_data);
@@ -139,9 +211,13 @@ static int mbox_file_release(struct inode *inode, struct file *file)
 static const struct file_operations mbox_fops = {
 	.owner		= THIS_MODULE,
 	.release	= mbox_file_release,
+	.read		= mbox_file_read,
+	.write		= mbox_file_write,
+	.poll		= mbox_file_poll,
 	.unlocked_ioctl	= mbox_file_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
-	.llseek		= noop_llseek,
+	.show_fdinfo	= mbox_file_show_fdinfo,
+	.llseek		= no_llseek,
 };
 
 /**
@@ -176,6 +252,8 @@ int mbox_install_fd(struct mbox *mb, u32 fd_flags)
 		put_unused_fd(fd);
 		return PTR_ERR(file);
 	}
+	/* Messages, not a byte stream with offsets: no seek, pread, pwrite. */
+	stream_open(file_inode(file), file);
 	fd_install(fd, file);
 	return fd;
 }

@@ -33,6 +33,7 @@
 #include <linux/hrtimer.h>
 #include <linux/module.h>
 #include <linux/overflow.h>
+#include <linux/poll.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -60,6 +61,7 @@ struct mbox *mbox_new(const struct mboxio_create *args)
 		return NULL;
 
 	kref_init(&mb->ref);
+	INIT_LIST_HEAD(&mb->node);
 	INIT_HLIST_NODE(&mb->hnode);
 	mb->capacity = args->capacity;
 	mb->msg_size = args->msg_size;
@@ -70,6 +72,7 @@ struct mbox *mbox_new(const struct mboxio_create *args)
 	INIT_LIST_HEAD(&mb->queue);
 	INIT_LIST_HEAD(&mb->senders);
 	INIT_LIST_HEAD(&mb->receivers);
+	init_waitqueue_head(&mb->poll_wq);
 	/* Called from an ioctl on one of our files: the module is pinned. */
 	__module_get(THIS_MODULE);
 	return mb;
@@ -90,7 +93,7 @@ static void mbox_free(struct kref *ref)
 	WARN_ON_ONCE(!list_empty(&mb->senders) || !list_empty(&mb->receivers));
 	list_for_each_entry_safe(msg, tmp, &mb->queue, link)
 		mbox_msg_free(msg);
-	mbox_uncount(mb);
+	mbox_forget(mb);
 	kfree(mb);
 	module_put(THIS_MODULE);
 }
@@ -141,12 +144,30 @@ static void mbox_wake(struct mbox_waiter *w, u32 *nr,
 		wake_up_process(w->task);
 }
 
+/*
+ * Tell poll/epoll waiters that @events may have become true. Every new
+ * event wakes, as edge-triggered epoll needs.
+ */
+static void mbox_poll_wake(struct mbox *mb, __poll_t events)
+{
+	lockdep_assert_held(&mb->lock);
+	/*
+	 * We hold @mb->lock, just after the change. mbox_poll_mask() reads
+	 * the state under the same lock after poll_wait() queued the poller:
+	 * either the poller sees the change or we see the poller, so no
+	 * barrier beyond the lock is needed.
+	 */
+	if (waitqueue_active(&mb->poll_wq))
+		wake_up_interruptible_poll(&mb->poll_wq, events);
+}
+
 static void mbox_enqueue(struct mbox *mb, struct mbox_msg *msg)
 {
 	list_add_tail(&msg->link, &mb->queue);
 	mb->queued++;
 	mb->queued_bytes += msg->len;
 	mb->sent++;
+	mbox_poll_wake(mb, EPOLLIN | EPOLLRDNORM);
 }
 
 /* The message the next receiver would get, or NULL. */
@@ -338,6 +359,8 @@ int mbox_send(struct mbox *mb, const void __user *buf, u32 len,
 	list_add_tail(&w.link, &mb->senders);
 	mb->nr_senders++;
 	mbox_dispatch(mb);
+	if (!mb->capacity && w.state == MBOX_W_WAITING && !wait->nowait)
+		mbox_poll_wake(mb, EPOLLIN | EPOLLRDNORM);
 
 	for (;;) {
 		err = mbox_wait_locked(mb, &w, &mb->nr_senders, wait);
@@ -373,6 +396,7 @@ static void mbox_taken(struct mbox *mb, struct mbox_msg *msg)
 	if (mb->capacity) {
 		mb->inflight--;
 		mb->queued_bytes -= msg->len;
+		mbox_poll_wake(mb, EPOLLOUT | EPOLLWRNORM);
 		return;
 	}
 	mb->sent++;
@@ -404,6 +428,7 @@ static bool mbox_put_back(struct mbox *mb, struct mbox_msg *msg)
 		mb->inflight--;
 		list_add(&msg->link, &mb->queue);
 		mb->queued++;
+		mbox_poll_wake(mb, EPOLLIN | EPOLLRDNORM);
 		return true;
 	}
 	if (!s)
@@ -414,6 +439,7 @@ static bool mbox_put_back(struct mbox *mb, struct mbox_msg *msg)
 		list_add(&s->link, &mb->senders);
 		mb->nr_senders++;
 		s->state = MBOX_W_WAITING;
+		mbox_poll_wake(mb, EPOLLIN | EPOLLRDNORM);
 	}
 	wake_up_process(s->task);
 	return true;
@@ -465,6 +491,8 @@ int mbox_recv(struct mbox *mb, void __user *buf, u32 size,
 	list_add_tail(&w.link, &mb->receivers);
 	mb->nr_receivers++;
 	mbox_dispatch(mb);
+	if (!mb->capacity && w.state == MBOX_W_WAITING && !wait->nowait)
+		mbox_poll_wake(mb, EPOLLOUT | EPOLLWRNORM);
 	err = mbox_wait_locked(mb, &w, &mb->nr_receivers, wait);
 	spin_unlock(&mb->lock);
 	if (err)
@@ -513,6 +541,8 @@ void mbox_shutdown(struct mbox *mb)
 		list_for_each_entry_safe(w, tmp, &mb->senders, link)
 			mbox_wake(w, &mb->nr_senders, MBOX_W_SHUTDOWN);
 		mbox_dispatch(mb);
+		mbox_poll_wake(mb, EPOLLIN | EPOLLRDNORM | EPOLLOUT |
+				   EPOLLWRNORM | EPOLLHUP | EPOLLERR);
 	}
 	spin_unlock(&mb->lock);
 }
@@ -548,4 +578,42 @@ void mbox_stat(struct mbox *mb, struct mboxio_stat *st)
 	st->sent = mb->sent;
 	st->received = mb->received;
 	spin_unlock(&mb->lock);
+}
+
+/**
+ * mbox_poll_mask() - what a send or receive on a file could do at once
+ * @mb:		the mailbox
+ * @fmode:	the file's FMODE_READ and FMODE_WRITE
+ *
+ * Readable when a receive would not wait: a message is queued, a
+ * rendezvous sender is offering, or the mailbox is shut down (the receive
+ * returns a message or -EPIPE). Writable when a send would not wait: a
+ * free slot, or a receiver waiting on a rendezvous mailbox. After
+ * shutdown: EPOLLHUP for everyone and EPOLLERR for senders, whose sends
+ * now fail, as for a pipe without readers.
+ *
+ * Return: the EPOLL* mask.
+ */
+__poll_t mbox_poll_mask(struct mbox *mb, fmode_t fmode)
+{
+	__poll_t mask = 0;
+
+	spin_lock(&mb->lock);
+	if (mb->shutdown) {
+		mask |= EPOLLHUP;
+		if (fmode & FMODE_READ)
+			mask |= EPOLLIN | EPOLLRDNORM;
+		if (fmode & FMODE_WRITE)
+			mask |= EPOLLOUT | EPOLLWRNORM | EPOLLERR;
+	} else {
+		/* Receivers wait only while nothing is available. */
+		if ((fmode & FMODE_READ) && mbox_next_msg(mb))
+			mask |= EPOLLIN | EPOLLRDNORM;
+		if ((fmode & FMODE_WRITE) &&
+		    (mb->capacity ? mb->queued + mb->inflight < mb->capacity :
+				    mb->nr_receivers > 0))
+			mask |= EPOLLOUT | EPOLLWRNORM;
+	}
+	spin_unlock(&mb->lock);
+	return mask;
 }

@@ -217,9 +217,18 @@ static int __init mbox_init(void)
 {
 	int err;
 
-	err = misc_register(&mbox_dev);
+	err = mbox_proc_init();
 	if (err)
+		return err;
+	err = misc_register(&mbox_dev);
+	if (err) {
 		pr_err("cannot register /dev/%s: %d\n", mbox_dev.name, err);
+		goto out_proc;
+	}
+	return 0;
+
+out_proc:
+	mbox_proc_exit();
 	return err;
 }
 
@@ -230,6 +239,7 @@ static int __init mbox_init(void)
 static void __exit mbox_exit(void)
 {
 	misc_deregister(&mbox_dev);
+	mbox_proc_exit();
 }
 
 module_init(mbox_init);

@@ -31,6 +31,7 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/uidgid.h>
+#include <linux/wait.h>
 
 #undef pr_fmt
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -62,6 +63,7 @@ static inline unsigned int mbox_limit(const struct mbox_limit *l)
 }
 
 struct pid;
+struct seq_file;
 
 /**
  * struct mbox_msg - one message
@@ -115,10 +117,12 @@ struct mbox_waiter {
 /**
  * struct mbox - a mailbox
  * @ref:		see "Objects and their lifetimes" above.
- * @hnode:		in the name table while linked (registry.c).
+ * @node:		on the registry's list of all mailboxes once
+ *			registered, which makes it count against
+ *			max_mailboxes (registry mutex).
+ * @hnode:		in the name table while linked (registry mutex).
  * @linked:		in the name table. Written under the registry mutex;
  *			stat reads it locklessly (READ_ONCE).
- * @counted:		holds one of max_mailboxes' slots (registry mutex).
  * @name:		NUL-terminated name; empty for an anonymous mailbox.
  * @capacity:		0 for rendezvous; immutable.
  * @msg_size:		largest payload; immutable.
@@ -146,12 +150,15 @@ struct mbox_waiter {
  *			follow the order messages leave the mailbox, which
  *			concurrent receivers may finish copying out of order.
  * @shutdown:		no more sends; receivers drain then get EPIPE.
+ * @poll_wq:		poll/epoll waiters only; senders and receivers sleep
+ *			on their own waiters. Woken under @lock whenever a
+ *			readiness condition may have become true.
  */
 struct mbox {
 	struct kref ref;
+	struct list_head node;
 	struct hlist_node hnode;
 	bool linked;
-	bool counted;
 	char name[MBOX_NAME_MAX + 1];
 	u32 capacity;
 	u32 msg_size;
@@ -172,6 +179,7 @@ struct mbox {
 	u64 received;
 	u64 last_seq;
 	bool shutdown;
+	wait_queue_head_t poll_wq;
 };
 
 /**
@@ -214,17 +222,27 @@ int mbox_recv(struct mbox *mb, void __user *buf, u32 size,
 	      const struct mbox_wait *wait, struct mbox_delivery *dlv);
 void mbox_shutdown(struct mbox *mb);
 void mbox_stat(struct mbox *mb, struct mboxio_stat *st);
+__poll_t mbox_poll_mask(struct mbox *mb, fmode_t fmode);
 
 /* registry.c: the name table, the mailbox count and access checks */
 int mbox_name_from_user(char *name, u64 uptr);
 int mbox_register(struct mbox *mb, const char *name);
 void mbox_unregister(struct mbox *mb);
-void mbox_uncount(struct mbox *mb);
+void mbox_forget(struct mbox *mb);
 unsigned int mbox_count(void);
+void *mbox_seq_start(struct seq_file *m, loff_t *pos);
+void *mbox_seq_next(struct seq_file *m, void *v, loff_t *pos);
+void mbox_seq_stop(struct seq_file *m, void *v);
+bool mbox_seq_is_header(void *v);
 struct mbox *mbox_lookup(const char *name, u32 fd_flags);
 int mbox_unlink(const char *name);
 
 /* file.c: mailbox file descriptors */
 int mbox_install_fd(struct mbox *mb, u32 fd_flags);
+
+/* proc.c: /proc/driver/mbox */
+int mbox_proc_init(void);
+void mbox_proc_exit(void);
+void mbox_show_flags(struct seq_file *m, u32 flags);
 
 #endif /* _MBOX_INTERNAL_H */

@@ -1,17 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The name table: one global namespace of mailbox names, the count of
- * mailboxes against max_mailboxes, and the permission checks done when a
- * name is opened or unlinked.
+ * The registry: every mailbox in existence (for max_mailboxes and the
+ * /proc/driver/mbox listing), one global namespace of names, and the
+ * permission checks done when a name is opened or unlinked.
  *
- * Locking. mbox_registry_lock (a mutex) protects mbox_names, every
- * mailbox's @hnode, @linked and @counted, and serialises changes of
- * mbox_nr (read locklessly for MBOXIO_INFO). A linked mailbox holds a
- * reference for its name, so a lookup under the mutex may take another
- * reference without kref_get_unless_zero(). The mutex is never held while
- * dropping a reference: the final mbox_put() calls back into
- * mbox_uncount(). Lock order: mbox_registry_lock, then mbox->lock (though
- * nothing here needs the latter).
+ * Locking. mbox_registry_lock (a mutex) protects mbox_all, mbox_nr,
+ * mbox_names, and every mailbox's @node, @hnode and @linked. A linked
+ * mailbox holds a reference for its name, so a lookup under the mutex may
+ * take another reference without kref_get_unless_zero(). The mutex is
+ * never held while dropping a reference: the final mbox_put() calls back
+ * into mbox_forget(). Lock order: mbox_registry_lock, then mbox->lock (the
+ * listing takes both).
  */
 
 #include <linux/capability.h>
@@ -19,6 +18,7 @@
 #include <linux/ctype.h>
 #include <linux/hashtable.h>
 #include <linux/mutex.h>
+#include <linux/seq_file.h>
 #include <linux/fs.h>
 #include <linux/stringhash.h>
 #include <linux/uaccess.h>
@@ -26,8 +26,9 @@
 #include "mbox.h"
 
 static DEFINE_MUTEX(mbox_registry_lock);
+static LIST_HEAD(mbox_all);
+static unsigned int mbox_nr;
 static DEFINE_HASHTABLE(mbox_names, 7);
-static atomic_t mbox_nr = ATOMIC_INIT(0);
 
 static bool mbox_name_char_valid(char c)
 {
@@ -76,7 +77,7 @@ static struct mbox *mbox_find(const char *name)
 }
 
 /**
- * mbox_register() - count a new mailbox and give it its name
+ * mbox_register() - enter a new mailbox, and give it its name
  * @mb:		a mailbox from mbox_new(), not yet visible to anyone
  * @name:	its validated name, or NULL for an anonymous mailbox
  *
@@ -94,12 +95,12 @@ int mbox_register(struct mbox *mb, const char *name)
 		err = -EEXIST;
 		goto out_unlock;
 	}
-	if (atomic_read(&mbox_nr) >= mbox_limit(&mbox_max_mailboxes)) {
+	if (mbox_nr >= mbox_limit(&mbox_max_mailboxes)) {
 		err = -ENOSPC;
 		goto out_unlock;
 	}
-	atomic_inc(&mbox_nr);
-	mb->counted = true;
+	list_add_tail(&mb->node, &mbox_all);
+	WRITE_ONCE(mbox_nr, mbox_nr + 1);
 	if (name) {
 		strscpy(mb->name, name, sizeof(mb->name));
 		mbox_get(mb);
@@ -141,13 +142,17 @@ void mbox_unregister(struct mbox *mb)
 }
 
 /**
- * mbox_uncount() - give back a mailbox's max_mailboxes slot
- * @mb: a mailbox being freed
+ * mbox_forget() - take a mailbox being freed out of the registry
+ * @mb: the mailbox; nothing refers to it any more
  */
-void mbox_uncount(struct mbox *mb)
+void mbox_forget(struct mbox *mb)
 {
-	if (mb->counted)
-		atomic_dec(&mbox_nr);
+	if (list_empty(&mb->node))
+		return;		/* mbox_register() refused it */
+	mutex_lock(&mbox_registry_lock);
+	list_del(&mb->node);
+	WRITE_ONCE(mbox_nr, mbox_nr - 1);
+	mutex_unlock(&mbox_registry_lock);
 }
 
 /**
@@ -157,7 +162,33 @@ void mbox_uncount(struct mbox *mb)
  */
 unsigned int mbox_count(void)
 {
-	return atomic_read(&mbox_nr);
+	return READ_ONCE(mbox_nr);
+}
+
+/*
+ * The /proc/driver/mbox iterator (proc.c): every mailbox in creation
+ * order, under the registry mutex, so none can be freed while listed.
+ */
+void *mbox_seq_start(struct seq_file *m, loff_t *pos)
+{
+	mutex_lock(&mbox_registry_lock);
+	return seq_list_start_head(&mbox_all, *pos);
+}
+
+void *mbox_seq_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	return seq_list_next(v, &mbox_all, pos);
+}
+
+void mbox_seq_stop(struct seq_file *m, void *v)
+{
+	mutex_unlock(&mbox_registry_lock);
+}
+
+/* The header line is the list head itself (seq_list_start_head()). */
+bool mbox_seq_is_header(void *v)
+{
+	return v == &mbox_all;
 }
 
 /*
