@@ -98,6 +98,117 @@ static long mbox_ioctl_recv(struct file *file, struct mbox *mb,
 	return ret;
 }
 
+static int mbox_batch_from_user(const struct file *file,
+				struct mboxio_batch __user *uarg,
+				struct mboxio_batch *args, struct mbox_wait *wait)
+{
+	int err;
+
+	BUILD_BUG_ON(sizeof(*args) != 24);
+
+	if (copy_from_user(args, uarg, sizeof(*args)))
+		return -EFAULT;
+	err = mbox_wait_from_user(file, args->flags, args->deadline_ns, wait);
+	if (err)
+		return err;
+	if (args->count > MBOX_BATCH_MAX)
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * A batch is a loop over single sends that stops at the first failure;
+ * only the first message may wait. It saves a system call per message,
+ * which is most of the cost of a small message.
+ */
+static long mbox_ioctl_sendv(struct file *file, struct mbox *mb,
+			     struct mboxio_batch __user *uarg)
+{
+	struct mboxio_sendmsg __user *uvec;
+	struct mboxio_sendmsg m;
+	struct mboxio_batch args;
+	struct mbox_wait wait;
+	int err;
+	u32 i;
+
+	BUILD_BUG_ON(sizeof(m) != 16);
+
+	if (!(file->f_mode & FMODE_WRITE))
+		return -EBADF;
+	err = mbox_batch_from_user(file, uarg, &args, &wait);
+	if (err)
+		return err;
+
+	uvec = u64_to_user_ptr(args.vec);
+	for (i = 0; i < args.count; i++, wait.nowait = true) {
+		if (copy_from_user(&m, &uvec[i], sizeof(m)))
+			err = -EFAULT;
+		else if (m.__pad)
+			err = -EINVAL;
+		else if (m.len > mb->msg_size)
+			err = -EMSGSIZE;
+		else
+			err = mbox_send(mb, u64_to_user_ptr(m.buf), m.len, &wait);
+		if (err)
+			break;
+	}
+	return i ? i : err;
+}
+
+static int mbox_recv_one(struct mbox *mb, struct mboxio_recvmsg __user *um,
+			 const struct mbox_wait *wait)
+{
+	struct mbox_delivery dlv = {};
+	struct mboxio_recvmsg m;
+	int ret;
+
+	BUILD_BUG_ON(sizeof(m) != 40);
+
+	if (copy_from_user(&m, um, sizeof(m)))
+		return -EFAULT;
+	if (m.__pad)
+		return -EINVAL;
+	/* As for MBOXIO_RECV: the results must have somewhere to go. */
+	if (copy_to_user(um, &m, sizeof(m)))
+		return -EFAULT;
+
+	ret = mbox_recv(mb, u64_to_user_ptr(m.buf), m.size, wait, &dlv);
+	if (ret < 0 && ret != -EMSGSIZE)
+		return ret;
+	m.len = dlv.len;
+	m.pid = dlv.pid;
+	m.uid = dlv.uid;
+	m.gid = dlv.gid;
+	m.seq = dlv.seq;
+	if (copy_to_user(um, &m, sizeof(m)))
+		return -EFAULT;
+	return ret < 0 ? ret : 0;
+}
+
+static long mbox_ioctl_recvv(struct file *file, struct mbox *mb,
+			     struct mboxio_batch __user *uarg)
+{
+	struct mboxio_recvmsg __user *uvec;
+	struct mboxio_batch args;
+	struct mbox_wait wait;
+	int err;
+	u32 i;
+
+	if (!(file->f_mode & FMODE_READ))
+		return -EBADF;
+	err = mbox_batch_from_user(file, uarg, &args, &wait);
+	if (err)
+		return err;
+
+	uvec = u64_to_user_ptr(args.vec);
+	for (i = 0; i < args.count; i++, wait.nowait = true) {
+		err = mbox_recv_one(mb, &uvec[i], &wait);
+		if (err)
+			break;
+	}
+	return i ? i : err;
+}
+
 static long mbox_ioctl_stat(struct mbox *mb, struct mboxio_stat __user *uarg)
 {
 	struct mboxio_stat st;
@@ -123,6 +234,10 @@ static long mbox_file_ioctl(struct file *file, unsigned int cmd,
 		return mbox_ioctl_recv(file, mb, uarg);
 	case MBOXIO_STAT:
 		return mbox_ioctl_stat(mb, uarg);
+	case MBOXIO_SENDV:
+		return mbox_ioctl_sendv(file, mb, uarg);
+	case MBOXIO_RECVV:
+		return mbox_ioctl_recvv(file, mb, uarg);
 	case MBOXIO_SHUTDOWN:
 		if (!(file->f_mode & FMODE_WRITE))
 			return -EBADF;
@@ -217,7 +332,6 @@ static const struct file_operations mbox_fops = {
 	.unlocked_ioctl	= mbox_file_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
 	.show_fdinfo	= mbox_file_show_fdinfo,
-	.llseek		= no_llseek,
 };
 
 /**
@@ -252,7 +366,10 @@ int mbox_install_fd(struct mbox *mb, u32 fd_flags)
 		put_unused_fd(fd);
 		return PTR_ERR(file);
 	}
-	/* Messages, not a byte stream with offsets: no seek, pread, pwrite. */
+	/*
+	 * Messages, not a byte stream with offsets: no seek, pread or pwrite
+	 * (without FMODE_LSEEK, lseek fails with ESPIPE; no .llseek needed).
+	 */
 	stream_open(file_inode(file), file);
 	fd_install(fd, file);
 	return fd;

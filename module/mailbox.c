@@ -111,13 +111,17 @@ void mbox_put(struct mbox *mb)
 
 /*
  * Copy a payload in before any lock is taken. The memory is charged to the
- * sender's memory cgroup: a sender filling mailboxes pays for it.
+ * sender's memory cgroup: a sender filling mailboxes pays for it, and when
+ * its cgroup (or the system) is out of memory the send fails with -ENOMEM
+ * rather than invoking the OOM killer or warning in the kernel log.
  */
+#define MBOX_MSG_GFP	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
+
 static struct mbox_msg *mbox_msg_new(const void __user *buf, u32 len)
 {
 	struct mbox_msg *msg;
 
-	msg = kvmalloc(struct_size(msg, data, len), GFP_KERNEL_ACCOUNT);
+	msg = kvmalloc(struct_size(msg, data, len), MBOX_MSG_GFP);
 	if (!msg)
 		return ERR_PTR(-ENOMEM);
 	if (copy_from_user(msg->data, buf, len)) {

@@ -30,7 +30,7 @@
  *             outside 0777, capacity above the max_capacity parameter,
  *             msg_size of 0 or above the max_msg_size parameter, no access
  *             bit in MBOX_FD_* flags, MBOX_MSG_DONTWAIT together with
- *             MBOX_MSG_DEADLINE.
+ *             MBOX_MSG_DEADLINE, a batch count above MBOX_BATCH_MAX.
  *  EBADF      send on a mailbox fd opened without MBOX_FD_SEND, receive
  *             without MBOX_FD_RECV, shutdown without MBOX_FD_SEND.
  *  EEXIST     MBOXIO_CREATE of a name that exists.
@@ -70,6 +70,9 @@
 
 /* Longest mailbox name in bytes, not counting the terminating NUL. */
 #define MBOX_NAME_MAX		63
+
+/* Most messages one MBOXIO_SENDV or MBOXIO_RECVV may carry. */
+#define MBOX_BATCH_MAX		1024
 
 /*
  * What a NULL attr in libmbox's mbox_create() asks for: a small bounded
@@ -263,6 +266,61 @@ struct mboxio_stat {
 	__u64 received;
 };
 
+/**
+ * struct mboxio_sendmsg - one message of an MBOXIO_SENDV batch
+ * @buf:	user pointer to the message.
+ * @len:	message length in bytes, 0..msg_size.
+ * @__pad:	must be 0.
+ */
+struct mboxio_sendmsg {
+	__u64 buf;
+	__u32 len;
+	__u32 __pad;
+};
+
+/**
+ * struct mboxio_recvmsg - one message of an MBOXIO_RECVV batch
+ * @buf:	in: user pointer to the buffer.
+ * @size:	in: buffer size in bytes.
+ * @len:	out: as in struct mboxio_recv.
+ * @pid:	out: as in struct mboxio_recv.
+ * @uid:	out: as in struct mboxio_recv.
+ * @gid:	out: as in struct mboxio_recv.
+ * @__pad:	must be 0.
+ * @seq:	out: as in struct mboxio_recv.
+ */
+struct mboxio_recvmsg {
+	__u64 buf;
+	__u32 size;
+	__u32 len;
+	__s32 pid;
+	__u32 uid;
+	__u32 gid;
+	__u32 __pad;
+	__u64 seq;
+};
+
+/**
+ * struct mboxio_batch - several messages in one call (MBOXIO_SENDV, RECVV)
+ * @vec:	user pointer to @count struct mboxio_sendmsg (SENDV) or
+ *		struct mboxio_recvmsg (RECVV).
+ * @count:	0..MBOX_BATCH_MAX.
+ * @flags:	MBOX_MSG_*, for the first message only: the others never
+ *		wait, as with recvmmsg(MSG_WAITFORONE).
+ * @deadline_ns: as in struct mboxio_send.
+ *
+ * Messages move in order, each all or nothing. Returns how many moved; if
+ * the first fails, its error (as for MBOXIO_SEND or MBOXIO_RECV). A later
+ * failure only ends the batch early; a receive's EMSGSIZE still writes the
+ * length needed into that element's @len.
+ */
+struct mboxio_batch {
+	__u64 vec;
+	__u32 count;
+	__u32 flags;
+	__u64 deadline_ns;
+};
+
 /* The ioctl type byte, unused in Documentation/userspace-api/ioctl/ioctl-number.rst */
 #define MBOX_IOCTL_TYPE		0xBB
 
@@ -272,10 +330,15 @@ struct mboxio_stat {
 #define MBOXIO_OPEN		_IOW(MBOX_IOCTL_TYPE, 0x02, struct mboxio_open)
 #define MBOXIO_UNLINK		_IOW(MBOX_IOCTL_TYPE, 0x03, struct mboxio_unlink)
 
-/* On a mailbox fd. RECV returns the message length, the others 0. */
+/*
+ * On a mailbox fd. RECV returns the message length, SENDV and RECVV how
+ * many messages moved, the others 0.
+ */
 #define MBOXIO_SEND		_IOW(MBOX_IOCTL_TYPE, 0x10, struct mboxio_send)
 #define MBOXIO_RECV		_IOWR(MBOX_IOCTL_TYPE, 0x11, struct mboxio_recv)
 #define MBOXIO_STAT		_IOR(MBOX_IOCTL_TYPE, 0x12, struct mboxio_stat)
 #define MBOXIO_SHUTDOWN		_IO(MBOX_IOCTL_TYPE, 0x13)
+#define MBOXIO_SENDV		_IOW(MBOX_IOCTL_TYPE, 0x14, struct mboxio_batch)
+#define MBOXIO_RECVV		_IOW(MBOX_IOCTL_TYPE, 0x15, struct mboxio_batch)
 
 #endif /* _UAPI_LINUX_MBOX_H */
