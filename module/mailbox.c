@@ -81,7 +81,9 @@ struct mbox *mbox_new(const struct mboxio_create *args)
 static void mbox_msg_free(struct mbox_msg *msg)
 {
 	put_pid(msg->pid);
-	kvfree(msg);
+	if (msg->data != msg->inline_data)
+		kvfree(msg->data);
+	kfree(msg);
 }
 
 static void mbox_free(struct kref *ref)
@@ -119,13 +121,32 @@ void mbox_put(struct mbox *mb)
 
 static struct mbox_msg *mbox_msg_new(const void __user *buf, u32 len)
 {
+	size_t size = struct_size_t(struct mbox_msg, inline_data, len);
 	struct mbox_msg *msg;
 
-	msg = kvmalloc(struct_size(msg, data, len), MBOX_MSG_GFP);
-	if (!msg)
-		return ERR_PTR(-ENOMEM);
+	/*
+	 * A payload that would push the header past a page gets a buffer of
+	 * its own, so a 4 KiB message costs two order-0 allocations rather
+	 * than one order-1, and a large one can fall back to vmalloc.
+	 */
+	if (size <= PAGE_SIZE) {
+		msg = kmalloc(size, MBOX_MSG_GFP);
+		if (!msg)
+			return ERR_PTR(-ENOMEM);
+		msg->data = msg->inline_data;
+	} else {
+		msg = kmalloc(sizeof(*msg), MBOX_MSG_GFP);
+		if (!msg)
+			return ERR_PTR(-ENOMEM);
+		msg->data = kvmalloc(len, MBOX_MSG_GFP);
+		if (!msg->data) {
+			kfree(msg);
+			return ERR_PTR(-ENOMEM);
+		}
+	}
+	msg->pid = NULL;
 	if (copy_from_user(msg->data, buf, len)) {
-		kvfree(msg);
+		mbox_msg_free(msg);
 		return ERR_PTR(-EFAULT);
 	}
 	msg->sender = NULL;

@@ -76,7 +76,9 @@ struct seq_file;
  * @seq:	delivery number, given when a receiver first claims it; 0
  *		before. A message put back after a fault keeps its number.
  * @len:	payload length.
- * @data:	payload.
+ * @data:	payload: @inline_data, or a buffer of its own when header and
+ *		payload together would not fit in a page (mbox_msg_new()).
+ * @inline_data: payload of a small message.
  */
 struct mbox_msg {
 	struct list_head link;
@@ -86,7 +88,8 @@ struct mbox_msg {
 	kgid_t gid;
 	u64 seq;
 	u32 len;
-	u8 data[];
+	u8 *data;
+	u8 inline_data[];
 };
 
 enum mbox_wait_state {
