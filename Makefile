@@ -7,9 +7,14 @@
 #   make lib       libmbox (libmbox.so.1, libmbox.a, libmbox.pc)
 #   make examples  the demo programs (after lib)
 #   make selftests build and install the kselftests into build/kselftest
+#   make tools     mboxctl
 #   make lint      checkpatch.pl --strict over the module and the uapi header
+#   make man       lint the man pages
+#   make install   PREFIX=/usr/local DESTDIR=: library, headers, .pc, mboxctl, man
+#   make install-test, make dkms-test   host-side packaging tests
 #   make run       boot the VM, load mbox.ko, run the demos, unload
-#   make check     warnings as errors, sparse, lint, kselftests in the VM;
+#   make check     warnings as errors, sparse, lint, man pages, install and
+#                  DKMS tests, kselftests in the VM;
 #                  ends with "N passed, N failed, N skipped"
 #   make clean
 #
@@ -43,7 +48,7 @@ endif
 
 MAKEFLAGS	+= --no-print-directory
 
-all: module lib examples selftests
+all: module lib examples tools selftests
 
 deps:
 	scripts/install-deps.sh
@@ -67,6 +72,10 @@ lib:
 
 examples: lib
 	$(MAKE) -C examples
+
+# mboxctl, the command-line tool (ipcs/ipcrm style).
+tools: lib
+	$(MAKE) -C tools/mboxctl
 
 # The kernel's kselftest framework and checkpatch.pl, from linux-source.
 framework:
@@ -94,6 +103,7 @@ selftests: framework lib
 		fi; \
 		echo "selftests: libmbox collection:" $$tests; \
 	fi
+	$(MAKE) -C tests/mboxctl KSFT_INSTALL=$(KSFT_INSTALL) install
 
 lint: framework
 	$(KSRC)/scripts/checkpatch.pl --strict --no-tree --quiet -f \
@@ -108,13 +118,35 @@ initramfs-run: all
 	scripts/mkinitramfs.sh $(BUILD)/initramfs-run.cpio.gz \
 		scripts/vm-init.sh=/init scripts/guest-demo.sh=/payload.sh \
 		module/mbox.ko=/mbox.ko $(LIBMBOX_SO)=/usr/lib/libmbox.so.1 \
+		tools/mboxctl/mboxctl=/usr/bin/mboxctl \
 		$(foreach f,$(DEMO_FILES),$(f)=/demo/$(notdir $(f)))
 
 initramfs-check:
 	scripts/mkinitramfs.sh $(BUILD)/initramfs-check.cpio.gz \
 		scripts/vm-init.sh=/init scripts/guest-kselftest.sh=/payload.sh \
 		module/mbox.ko=/mbox.ko $(KSFT_INSTALL)=/kselftest \
+		tools/mboxctl/mboxctl=/usr/bin/mboxctl \
 		$(foreach f,$(wildcard $(LIBMBOX_SO)),$(f)=/usr/lib/libmbox.so.1)
+
+# The man pages must lint clean (mandoc -Tlint, man --warnings).
+man:
+	$(MAKE) -C man check
+
+# PREFIX (default /usr/local) and DESTDIR reach the sub-makes from the
+# command line: library, headers (libmbox.h and linux/mbox.h), libmbox.pc,
+# mboxctl and the man pages.
+install: lib tools
+	$(MAKE) -C libmbox install
+	$(MAKE) -C tools/mboxctl install
+	$(MAKE) -C man install
+
+# Host-side tests: an installed tree builds a program with pkg-config, and
+# DKMS builds the module for the installed kernel headers.
+install-test:
+	tests/install-test.sh
+
+dkms-test:
+	tests/dkms-test.sh
 
 # run and check start a new make after installing packages, so that KVER
 # is worked out on a machine that has a kernel.
@@ -134,6 +166,9 @@ check: deps
 	@failed=; \
 	$(MAKE) WERROR=1 sparse || failed="$$failed sparse"; \
 	$(MAKE) lint || failed="$$failed lint"; \
+	$(MAKE) man || failed="$$failed man"; \
+	$(MAKE) install-test || failed="$$failed install-test"; \
+	$(MAKE) dkms-test || failed="$$failed dkms-test"; \
 	$(MAKE) initramfs-check || exit 1; \
 	$(VM_ENV) VM_TIMEOUT=$(or $(VM_TIMEOUT),$(CHECK_TIMEOUT)) \
 		scripts/vm-run.sh check $(BUILD)/initramfs-check.cpio.gz || \
@@ -146,7 +181,7 @@ check: deps
 # Everything built, but not the extracted kernel files (slow to extract).
 clean-products:
 	@if [ -n "$(KDIR)" ]; then $(MAKE) -C module KDIR=$(KDIR) clean; fi
-	@for d in libmbox examples; do \
+	@for d in libmbox examples tools/mboxctl; do \
 		if [ -f $$d/Makefile ]; then $(MAKE) -C $$d clean; fi; \
 	done
 	rm -rf $(KSFT_DIR)/mbox $(KSFT_INSTALL) $(BUILD)/*.cpio.gz $(BUILD)/vm-* $(BUILD)/sparse.log
@@ -154,5 +189,6 @@ clean-products:
 clean: clean-products
 	rm -rf $(BUILD)
 
-.PHONY: all deps module sparse lib examples framework selftests lint \
+.PHONY: all deps module sparse lib examples tools framework selftests lint \
+	man install install-test dkms-test \
 	initramfs-run initramfs-check run run-vm check clean-products clean

@@ -21,6 +21,8 @@ pkgs=(
 	busybox-static			# the VM's userland
 	cpio gzip			# the VM's initramfs
 	kmod				# modinfo on the host
+	mandoc man-db			# make man: lint the man pages
+	dkms				# make dkms-test
 	coreutils			# timeout (host, and copied into the VM)
 	linux-image-amd64		# the kernel the VM boots...
 	linux-headers-amd64		# ...and the headers mbox.ko builds against
