@@ -304,6 +304,55 @@ int mbox_stat(int mb, struct mbox_stat *st);
  */
 int mbox_get_info(struct mbox_info *info);
 
+/**
+ * struct mbox_msgvec - one message of a batch (mbox_sendv(), mbox_recvv())
+ * @buf:	mbox_sendv(): the message (not written to);
+ *		mbox_recvv(): the buffer to receive into.
+ * @len:	mbox_sendv(): the message length;
+ *		mbox_recvv(): the buffer size.
+ * @info:	mbox_recvv(): what was received, as for mbox_recv() (info.len
+ *		is the message length). The element after the last one
+ *		received has info.len set to the size needed if the batch
+ *		ended because that message did not fit, else 0.
+ */
+struct mbox_msgvec {
+	void *buf;
+	size_t len;
+	struct mbox_msginfo info;
+};
+
+/*
+ * mbox_sendv - send several messages with few system calls
+ * @mb:		a mailbox fd with write access.
+ * @vec:	@count messages, sent in order.
+ * @count:	how many.
+ * @timeout_ns:	how long the first message may wait (as for
+ *		mbox_timedsend()); the others never wait.
+ * Like sendmmsg(2): each message is sent all or nothing, and the call
+ * stops at the first one that cannot be sent without waiting (or fails).
+ * RETURN VALUE: the number of messages sent (0..@count; 0 only for
+ * @count 0), or -1 with errno set if the first message failed: the errors
+ * of mbox_timedsend(), and EINVAL for a NULL @vec or @count above INT_MAX.
+ */
+int mbox_sendv(int mb, const struct mbox_msgvec *vec, unsigned int count,
+	       int64_t timeout_ns);
+
+/*
+ * mbox_recvv - receive several messages with few system calls
+ * @mb:		a mailbox fd with read access.
+ * @vec:	@count buffers, filled in order.
+ * @count:	how many.
+ * @timeout_ns:	how long the first message may be waited for (as for
+ *		mbox_timedrecv()); the others are taken only if already there.
+ * Like recvmmsg(2) with MSG_WAITFORONE.
+ * RETURN VALUE: the number of messages received, or -1 with errno set if
+ * none was: the errors of mbox_timedrecv() (after EMSGSIZE, vec[0].info.len
+ * holds the size needed), and EINVAL for a NULL @vec or @count above
+ * INT_MAX.
+ */
+int mbox_recvv(int mb, struct mbox_msgvec *vec, unsigned int count,
+	       int64_t timeout_ns);
+
 #ifdef __cplusplus
 }
 #endif
