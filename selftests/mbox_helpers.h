@@ -379,4 +379,97 @@ static inline int mbox_param_write(const char *name, unsigned long val)
 	return mbox_param_write_str(name, buf);
 }
 
+/* MBOXIO_SENDV / MBOXIO_RECVV: how many messages moved, or -errno. */
+static inline int mbox_sendv(int fd, struct mboxio_sendmsg *vec, uint32_t count,
+			     uint32_t flags, uint64_t deadline_ns)
+{
+	struct mboxio_batch b = {
+		.vec = (uintptr_t)vec,
+		.count = count,
+		.flags = flags,
+		.deadline_ns = deadline_ns,
+	};
+
+	return mbox_ioctl(fd, MBOXIO_SENDV, &b);
+}
+
+static inline int mbox_recvv(int fd, struct mboxio_recvmsg *vec, uint32_t count,
+			     uint32_t flags, uint64_t deadline_ns)
+{
+	struct mboxio_batch b = {
+		.vec = (uintptr_t)vec,
+		.count = count,
+		.flags = flags,
+		.deadline_ns = deadline_ns,
+	};
+
+	return mbox_ioctl(fd, MBOXIO_RECVV, &b);
+}
+
+/*
+ * Wait until task @pid is asleep (state S in /proc/PID/stat), e.g. blocked
+ * in poll() after a handshake; 0, or -ETIMEDOUT after about 10 s.
+ */
+static inline int mbox_wait_sleeping(pid_t pid)
+{
+	uint64_t end = now_ns() + MS(10000);
+	char path[64], buf[256], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	for (;;) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n > 0) {
+			buf[n] = 0;
+			p = strrchr(buf, ')');
+			if (p && p[1] == ' ' && p[2] == 'S')
+				return 0;
+		}
+		if (now_ns() > end)
+			return -ETIMEDOUT;
+		usleep(1000);
+	}
+}
+
+/* Read a whole (small) file into a NUL-terminated malloc'd buffer, or NULL. */
+static inline char *mbox_read_file(const char *path)
+{
+	size_t len = 0, cap = 4096;
+	char *buf = malloc(cap);
+	ssize_t n;
+	int fd;
+
+	if (!buf)
+		return NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		free(buf);
+		return NULL;
+	}
+	for (;;) {
+		if (cap - len < 2048) {
+			char *nb = realloc(buf, cap * 2);
+
+			if (!nb)
+				break;
+			buf = nb;
+			cap *= 2;
+		}
+		n = read(fd, buf + len, cap - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += n;
+	}
+	close(fd);
+	buf[len] = 0;
+	return buf;
+}
+
 #endif /* __MBOX_HELPERS_H */
