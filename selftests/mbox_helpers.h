@@ -472,4 +472,64 @@ static inline char *mbox_read_file(const char *path)
 	return buf;
 }
 
+/*
+ * For the long-running programs (mbox_stress, mbox_faults, mbox_fuzz): how
+ * many seconds to run. "-t SECONDS" on the command line wins, then the
+ * environment variable @env, then @def. Fractions are allowed.
+ */
+static inline double mbox_run_seconds(int argc, char **argv, const char *env,
+				      double def)
+{
+	const char *s = getenv(env);
+	double v = def;
+	int i;
+
+	if (s && *s && atof(s) > 0)
+		v = atof(s);
+	for (i = 1; i < argc - 1; i++)
+		if (!strcmp(argv[i], "-t") && atof(argv[i + 1]) > 0)
+			v = atof(argv[i + 1]);
+	return v;
+}
+
+/* A small fast PRNG (xorshift64*), one state per thread. */
+static inline uint64_t mbox_rand(uint64_t *state)
+{
+	uint64_t x = *state ? *state : 0x9e3779b97f4a7c15ULL;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*state = x;
+	return x * 0x2545f4914f6cdd1dULL;
+}
+
+/* FNV-1a over @len bytes, continuing from @h (start with 2166136261). */
+static inline uint32_t mbox_csum(const void *buf, size_t len, uint32_t h)
+{
+	const uint8_t *p = buf;
+
+	while (len--) {
+		h ^= *p++;
+		h *= 16777619U;
+	}
+	return h;
+}
+
+/*
+ * The errnos uapi/linux/mbox.h documents for the mbox ioctls (ENFILE and
+ * EMFILE included): anything else from an mbox call is a bug.
+ */
+static inline int mbox_errno_documented(int err)
+{
+	switch (err) {
+	case EINVAL: case EFAULT: case ENOTTY: case EBADF: case EEXIST:
+	case ENOENT: case EACCES: case ENOSPC: case EMFILE: case ENFILE:
+	case ENOMEM: case EMSGSIZE: case EPIPE: case EAGAIN: case ETIMEDOUT:
+	case EINTR:
+		return 1;
+	}
+	return 0;
+}
+
 #endif /* __MBOX_HELPERS_H */
