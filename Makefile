@@ -192,3 +192,38 @@ clean: clean-products
 .PHONY: all deps module sparse lib examples tools framework selftests lint \
 	man install install-test dkms-test \
 	initramfs-run initramfs-check run run-vm check clean-products clean
+
+# ---------------------------------------------------------------------------
+# make bench: tools/bench/mbox-bench in the VM, booted once with 1 vCPU (the
+# primary table) and once with 2; writes build/bench/results-1cpu.csv and
+# results-2cpu.csv, prints both side by side, and plots build/bench/bench.png
+# when gnuplot is installed. BENCH_ARGS go to mbox-bench (e.g. "-r 7 -t 300").
+# Documentation/benchmarks.rst tells how to read the results.
+BENCH_DIR	:= $(BUILD)/bench
+BENCH_TIMEOUT	:= 900
+BENCH_ARGS	?=
+
+bench: deps
+	@$(MAKE) bench-vm
+
+bench-build: module lib
+	$(MAKE) -C tools/bench
+
+bench-vm: bench-build
+	@mkdir -p $(BENCH_DIR)
+	@echo '$(BENCH_ARGS)' >$(BENCH_DIR)/args
+	scripts/mkinitramfs.sh $(BUILD)/initramfs-bench.cpio.gz \
+		scripts/vm-init.sh=/init scripts/guest-bench.sh=/payload.sh \
+		module/mbox.ko=/mbox.ko $(LIBMBOX_SO)=/usr/lib/libmbox.so.1 \
+		tools/bench/mbox-bench=/usr/bin/mbox-bench $(BENCH_DIR)/args=/bench-args
+	@failed=; for n in 1 2; do \
+		KVER=$(KVER) SMP=$$n BUILD=$(BUILD) VM_TIMEOUT=$(or $(VM_TIMEOUT),$(BENCH_TIMEOUT)) \
+			scripts/vm-run.sh bench-$${n}cpu $(BUILD)/initramfs-bench.cpio.gz || \
+			failed="$$failed $${n}-vCPU"; \
+	done; \
+	tools/bench/report.sh $(BENCH_DIR) $(BUILD)/vm-bench-1cpu.out \
+		$(BUILD)/vm-bench-2cpu.out || failed="$$failed report"; \
+	for f in $$failed; do echo "bench: FAILED: $$f (see the messages above)"; done; \
+	[ -z "$$failed" ]
+
+.PHONY: bench bench-build bench-vm

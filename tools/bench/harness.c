@@ -1,0 +1,504 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The workloads. Every run forks fresh processes that share the channels
+ * (and nothing else but a results page), releases them together, and checks
+ * what they report:
+ *
+ *  ping-pong: a client sends message i on channel A, a server receives it
+ *	and sends it back on channel B; the client checks it got i back. The
+ *	client stops after the time slice with a STOP message. Value: the
+ *	mean round trip in microseconds. Both ends must count the same number.
+ *
+ *  stream: P producers send numbered messages for the time slice, then one
+ *	STOP each; C consumers receive until they have seen a STOP. A
+ *	consumer that takes more than one STOP in a batch sends the extras
+ *	back, so every consumer ends with exactly one. Each consumer checks
+ *	that every producer's numbers only rise (with one producer and one
+ *	consumer: rise by exactly one); the parent checks that, per producer,
+ *	the consumers together got exactly as many messages as were sent and
+ *	that their sequence numbers add up to 0 + 1 + ... + (n - 1). Value:
+ *	messages delivered per second, from the first producer's start to the
+ *	last consumer's end (so the queue's drain is included).
+ *
+ * A process that finds anything wrong, or hangs past the alarm (a lost
+ * message leaves its receiver waiting), fails the run: RUN_FAIL, never a
+ * number.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bench.h"
+
+unsigned int bench_child_timeout = 20;
+
+struct proc_res {
+	int failed;
+	char why[160];
+	double t0, t1;
+	uint64_t count;
+	uint64_t src_count[BENCH_MAXPROC];
+	uint64_t src_seqsum[BENCH_MAXPROC];
+};
+
+double now_sec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static struct proc_res *self_res;
+
+__attribute__((format(printf, 1, 2), noreturn))
+static void child_fail(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(self_res->why, sizeof(self_res->why), fmt, ap);
+	va_end(ap);
+	self_res->failed = 1;
+	_exit(1);
+}
+
+/* n message buffers of size bytes, each with BENCH_HEADROOM bytes before it. */
+static struct bmsg *alloc_msgs(unsigned int n, size_t size)
+{
+	struct bmsg *v = calloc(n, sizeof(*v));
+	size_t stride = (BENCH_HEADROOM + size + 63) & ~(size_t)63;
+	char *mem = aligned_alloc(64, stride * n);
+
+	if (!v || !mem)
+		child_fail("out of memory for %u buffers of %zu bytes", n, size);
+	memset(mem, 0xa5, stride * n);
+	for (unsigned int i = 0; i < n; i++) {
+		v[i].buf = mem + i * stride + BENCH_HEADROOM;
+		v[i].len = size;
+	}
+	return v;
+}
+
+static void send_all(struct chan *ch, struct bmsg *v, unsigned int n)
+{
+	while (n) {
+		int k = ch->m->send(ch, v, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0 || (unsigned int)k > n)
+			child_fail("send: %s", k < 0 ? strerror(errno) : "bad count");
+		v += k;
+		n -= (unsigned int)k;
+	}
+}
+
+static unsigned int recv_some(struct chan *ch, struct bmsg *v, unsigned int n)
+{
+	for (;;) {
+		int k = ch->m->recv(ch, v, n);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0 || (unsigned int)k > n)
+			child_fail("receive: %s", k < 0 ? strerror(errno) : "bad count");
+		return (unsigned int)k;
+	}
+}
+
+static void check(const struct bmsg *b, size_t size, struct msg_id *id)
+{
+	const char *why;
+
+	if (msg_check(b->buf, b->len, size, id, &why))
+		child_fail("received a bad message: %s (length %zu, expected %zu)",
+			   why, b->len, size);
+}
+
+/* The processes of one run. */
+struct team {
+	struct proc_res *res;
+	unsigned int nproc;
+	pid_t pid[2 * BENCH_MAXPROC];
+	int go[2];
+};
+
+static int team_start(struct team *t, unsigned int nproc)
+{
+	t->nproc = nproc;
+	t->res = mmap(NULL, nproc * sizeof(*t->res), PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (t->res == MAP_FAILED)
+		return -1;
+	if (pipe(t->go)) {
+		munmap(t->res, nproc * sizeof(*t->res));
+		return -1;
+	}
+	fflush(NULL);
+	return 0;
+}
+
+/* Fork process i: it waits for the starting gun, then runs fn. */
+static int team_fork(struct team *t, unsigned int i, void (*fn)(void *), void *arg)
+{
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		char c;
+
+		self_res = &t->res[i];
+		alarm(bench_child_timeout);
+		close(t->go[1]);
+		while (read(t->go[0], &c, 1) < 0 && errno == EINTR)
+			;
+		close(t->go[0]);
+		fn(arg);
+		_exit(0);
+	}
+	t->pid[i] = pid;
+	return 0;
+}
+
+/*
+ * Start everyone, wait for everyone; 0 if all of them succeeded. The first
+ * process to fail ends the others at once (they would wait for messages
+ * that never come) and gives the run its reason.
+ */
+static int team_wait(struct team *t, unsigned int forked, struct run_result *res)
+{
+	unsigned int left = forked;
+	int ok = 1;
+
+	close(t->go[0]);
+	close(t->go[1]);
+	while (left) {
+		unsigned int i;
+		pid_t pid;
+		int st;
+
+		pid = waitpid(-1, &st, 0);
+		if (pid < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (i = 0; i < forked && t->pid[i] != pid; i++)
+			;
+		if (i == forked)
+			continue;
+		t->pid[i] = 0;
+		left--;
+		if (WIFEXITED(st) && WEXITSTATUS(st) == 0 && !t->res[i].failed)
+			continue;
+		if (!ok)
+			continue;	/* one we ended */
+		ok = 0;
+		res->status = RUN_FAIL;
+		if (t->res[i].failed)
+			snprintf(res->why, sizeof(res->why), "process %u: %s", i,
+				 t->res[i].why);
+		else if (WIFSIGNALED(st) && WTERMSIG(st) == SIGALRM)
+			snprintf(res->why, sizeof(res->why),
+				 "process %u still waiting after %us: a message was lost",
+				 i, bench_child_timeout);
+		else if (WIFSIGNALED(st))
+			snprintf(res->why, sizeof(res->why),
+				 "process %u killed by signal %d", i, WTERMSIG(st));
+		else
+			snprintf(res->why, sizeof(res->why), "process %u exited with %d",
+				 i, WEXITSTATUS(st));
+		for (unsigned int j = 0; j < forked; j++)
+			if (t->pid[j] > 0)
+				kill(t->pid[j], SIGKILL);
+	}
+	return ok ? 0 : -1;
+}
+
+static void team_end(struct team *t)
+{
+	munmap(t->res, t->nproc * sizeof(*t->res));
+}
+
+static int open_chan(const struct mech *m, size_t size, struct chan *ch,
+		     struct run_result *res)
+{
+	memset(ch, 0, sizeof(*ch));
+	ch->m = m;
+	ch->msg_size = size;
+	ch->fd[0] = ch->fd[1] = -1;
+	ch->id = -1;
+	if (m->open(ch) == 0)
+		return 0;
+	res->status = m->ours ? RUN_FAIL : RUN_NA;
+	snprintf(res->why, sizeof(res->why), "cannot open a %zu-byte channel: %s",
+		 size, strerror(errno));
+	return -1;
+}
+
+/* ---------------------------------------------------------------- ping-pong */
+
+struct pp_arg {
+	struct chan a, b;	/* client to server, server to client */
+	double slice;
+};
+
+static void pp_client(void *p)
+{
+	struct pp_arg *pp = p;
+	size_t size = pp->a.msg_size;
+	struct bmsg *s = alloc_msgs(1, size), *r = alloc_msgs(1, size);
+	struct msg_id id = { 0 }, got;
+	double t0 = now_sec(), t, deadline = t0 + pp->slice;
+
+	do {
+		msg_stamp(s->buf, size, &id);
+		send_all(&pp->a, s, 1);
+		recv_some(&pp->b, r, 1);
+		check(r, size, &got);
+		if (got.seq != id.seq || got.src != 0 || got.flags)
+			child_fail("round trip %u came back as %u", id.seq, got.seq);
+		id.seq++;
+		t = now_sec();
+	} while (t < deadline);
+	self_res->t0 = t0;
+	self_res->t1 = t;
+	self_res->count = id.seq;
+	id.flags = MSG_STOP;
+	msg_stamp(s->buf, size, &id);
+	send_all(&pp->a, s, 1);
+}
+
+static void pp_server(void *p)
+{
+	struct pp_arg *pp = p;
+	size_t size = pp->a.msg_size;
+	struct bmsg *r = alloc_msgs(1, size);
+	struct msg_id got;
+	uint32_t expect = 0;
+
+	for (;;) {
+		recv_some(&pp->a, r, 1);
+		check(r, size, &got);
+		if (got.seq != expect)
+			child_fail("expected message %u, got %u", expect, got.seq);
+		if (got.flags & MSG_STOP)
+			break;
+		send_all(&pp->b, r, 1);
+		expect++;
+	}
+	self_res->count = expect;
+}
+
+void run_pingpong(const struct mech *m, size_t size, double slice,
+		  struct run_result *res)
+{
+	struct pp_arg pp = { .slice = slice };
+	struct team t;
+	unsigned int forked = 0;
+
+	memset(res, 0, sizeof(*res));
+	if (open_chan(m, size, &pp.a, res))
+		return;
+	if (open_chan(m, size, &pp.b, res)) {
+		m->close(&pp.a);
+		return;
+	}
+	if (team_start(&t, 2)) {
+		res->status = RUN_FAIL;
+		snprintf(res->why, sizeof(res->why), "setup: %s", strerror(errno));
+		goto out;
+	}
+	if (team_fork(&t, 0, pp_client, &pp) == 0) {
+		forked++;
+		if (team_fork(&t, 1, pp_server, &pp) == 0)
+			forked++;
+	}
+	if (forked < 2) {
+		/* One process waits for a partner that never comes: the alarm ends it. */
+		res->status = RUN_FAIL;
+		snprintf(res->why, sizeof(res->why), "fork: %s", strerror(errno));
+		team_wait(&t, forked, res);
+	} else if (team_wait(&t, forked, res) == 0) {
+		if (t.res[0].count != t.res[1].count || t.res[0].count == 0) {
+			res->status = RUN_FAIL;
+			snprintf(res->why, sizeof(res->why),
+				 "client counted %llu round trips, server %llu",
+				 (unsigned long long)t.res[0].count,
+				 (unsigned long long)t.res[1].count);
+		} else {
+			res->status = RUN_OK;
+			res->messages = t.res[0].count;
+			res->value = (t.res[0].t1 - t.res[0].t0) * 1e6 /
+				     (double)t.res[0].count;
+		}
+	}
+	team_end(&t);
+out:
+	m->close(&pp.a);
+	m->close(&pp.b);
+}
+
+/* ------------------------------------------------------------------ stream */
+
+struct st_arg {
+	struct chan ch;
+	double slice;
+	unsigned int producers, consumers;
+	unsigned int index;	/* set per process before its fork */
+};
+
+static void st_producer(void *p)
+{
+	struct st_arg *st = p;
+	size_t size = st->ch.msg_size;
+	unsigned int batch = st->ch.m->batch;
+	struct bmsg *v = alloc_msgs(batch, size);
+	struct msg_id id = { .src = st->index };
+	double t0 = now_sec(), t, deadline = t0 + st->slice;
+
+	do {
+		for (unsigned int i = 0; i < batch; i++) {
+			msg_stamp(v[i].buf, size, &id);
+			id.seq++;
+		}
+		send_all(&st->ch, v, batch);
+		t = now_sec();
+	} while (t < deadline);
+	self_res->t0 = t0;
+	self_res->t1 = t;
+	self_res->count = id.seq;
+	id.flags = MSG_STOP;
+	msg_stamp(v[0].buf, size, &id);
+	send_all(&st->ch, v, 1);
+}
+
+static void st_consumer(void *p)
+{
+	struct st_arg *st = p;
+	size_t size = st->ch.msg_size;
+	unsigned int batch = st->ch.m->batch;
+	struct bmsg *v = alloc_msgs(batch, size);
+	int exact = st->producers == 1 && st->consumers == 1;
+	int64_t last[BENCH_MAXPROC];
+	unsigned int stops = 0;
+
+	for (unsigned int i = 0; i < BENCH_MAXPROC; i++)
+		last[i] = -1;
+	self_res->t0 = now_sec();
+	while (!stops) {
+		unsigned int k = recv_some(&st->ch, v, batch);
+		struct bmsg extra[BENCH_BATCH_MAX];
+		unsigned int nextra = 0;
+
+		for (unsigned int i = 0; i < k; i++) {
+			struct msg_id id;
+
+			check(&v[i], size, &id);
+			if (id.src >= st->producers)
+				child_fail("message from producer %u of %u", id.src,
+					   st->producers);
+			if (id.flags & MSG_STOP) {
+				if (exact && id.seq != last[0] + 1)
+					child_fail("STOP after %u messages, received %lld",
+						   id.seq, (long long)last[0] + 1);
+				if (stops++)
+					extra[nextra++] = v[i];
+				continue;
+			}
+			if (exact ? id.seq != last[0] + 1 : id.seq <= last[id.src])
+				child_fail("producer %u: message %u after %lld (lost, repeated or reordered)",
+					   id.src, id.seq, (long long)last[id.src]);
+			last[id.src] = id.seq;
+			self_res->src_count[id.src]++;
+			self_res->src_seqsum[id.src] += id.seq;
+			self_res->count++;
+		}
+		/* Hand the other consumers back their STOPs. */
+		if (nextra)
+			send_all(&st->ch, extra, nextra);
+	}
+	self_res->t1 = now_sec();
+}
+
+void run_stream(const struct mech *m, size_t size, unsigned int producers,
+		unsigned int consumers, double slice, struct run_result *res)
+{
+	struct st_arg st = {
+		.slice = slice, .producers = producers, .consumers = consumers,
+	};
+	unsigned int nproc = producers + consumers, forked = 0;
+	struct team t;
+
+	memset(res, 0, sizeof(*res));
+	if (producers > BENCH_MAXPROC || consumers > BENCH_MAXPROC ||
+	    m->batch > BENCH_BATCH_MAX || m->batch < 1) {
+		res->status = RUN_FAIL;
+		snprintf(res->why, sizeof(res->why), "bad run parameters");
+		return;
+	}
+	if (open_chan(m, size, &st.ch, res))
+		return;
+	if (team_start(&t, nproc)) {
+		res->status = RUN_FAIL;
+		snprintf(res->why, sizeof(res->why), "setup: %s", strerror(errno));
+		m->close(&st.ch);
+		return;
+	}
+	/* Consumers first, so they are waiting when the producers start. */
+	for (unsigned int i = 0; i < nproc; i++) {
+		st.index = i < consumers ? i : i - consumers;
+		if (team_fork(&t, i, i < consumers ? st_consumer : st_producer, &st))
+			break;
+		forked++;
+	}
+	if (forked < nproc) {
+		res->status = RUN_FAIL;
+		snprintf(res->why, sizeof(res->why), "fork: %s", strerror(errno));
+		team_wait(&t, forked, res);
+	} else if (team_wait(&t, forked, res) == 0) {
+		const struct proc_res *cons = t.res, *prod = t.res + consumers;
+		double start = prod[0].t0, end = cons[0].t1;
+		uint64_t total = 0;
+
+		res->status = RUN_OK;
+		for (unsigned int p = 0; p < producers; p++) {
+			uint64_t n = prod[p].count, got = 0, sum = 0;
+
+			for (unsigned int c = 0; c < consumers; c++) {
+				got += cons[c].src_count[p];
+				sum += cons[c].src_seqsum[p];
+			}
+			if (got != n || sum != (n ? n * (n - 1) / 2 : 0)) {
+				res->status = RUN_FAIL;
+				snprintf(res->why, sizeof(res->why),
+					 "producer %u sent %llu messages, consumers got %llu (sequence sum %llu, expected %llu)",
+					 p, (unsigned long long)n, (unsigned long long)got,
+					 (unsigned long long)sum,
+					 (unsigned long long)(n ? n * (n - 1) / 2 : 0));
+				break;
+			}
+			total += n;
+			if (prod[p].t0 < start)
+				start = prod[p].t0;
+		}
+		for (unsigned int c = 0; c < consumers; c++)
+			if (cons[c].t1 > end)
+				end = cons[c].t1;
+		if (res->status == RUN_OK) {
+			res->messages = total;
+			res->value = (double)total / (end - start);
+		}
+	}
+	team_end(&t);
+	m->close(&st.ch);
+}
