@@ -10,16 +10,25 @@
  *
  * Who sleeps where. A task that must wait puts a struct mbox_waiter on its
  * stack onto mbox->senders or mbox->receivers, in arrival order, and sleeps
- * until its state leaves MBOX_W_WAITING (mbox_wait_locked()). Nobody else
- * sleeps on a mailbox, so there is no shared wait queue to herd on.
+ * until its state leaves MBOX_W_WAITING (mbox_wait()). Nobody else sleeps
+ * on a mailbox, so there is no shared wait queue to herd on.
  *
  * Who wakes whom. mbox_dispatch() is the one place that pairs messages with
- * waiting receivers: the oldest receiver gets the oldest message and its
- * waiter is taken off the list, marked and woken by the caller of
- * mbox_dispatch(), which holds the lock; every path that makes a message
+ * waiting receivers: the oldest receiver gets the oldest message; its
+ * waiter is taken off the list and given its result under the lock, and
+ * the task is woken after the lock is dropped (struct mbox_wakeups), as
+ * ipc/mqueue.c does with its wake_q, so that it does not wake only to spin
+ * on a lock its waker still holds. Every path that makes a message
  * available (send, a freed slot, a message put back) or ends availability
- * (shutdown) calls it. A woken waiter already owns its result, so it never
- * loses a race and never waits again for the same event.
+ * (shutdown) calls mbox_dispatch(). A woken waiter already owns its result,
+ * so it never loses a race and never waits again for the same event.
+ *
+ * Results without the lock. A waker writes a waiter's state last, with
+ * release semantics, after every other field of the result, and never
+ * touches the waiter (which lives on its task's stack) again: it holds a
+ * reference to the task instead. The woken task reads its state with
+ * acquire semantics and, if it has a final result, returns without taking
+ * the lock again.
  *
  * Rendezvous. With capacity 0 a sender's message stays on offer on its own
  * waiter; a receiver claims it (the sender is off the list but not done),
@@ -37,6 +46,7 @@
 #include <linux/pid.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/user_namespace.h>
@@ -158,15 +168,62 @@ static struct mbox_msg *mbox_msg_new(const void __user *buf, u32 len)
 	return msg;
 }
 
-/* Take @w off its list with a result and wake it (unless it is us). */
-static void mbox_wake(struct mbox_waiter *w, u32 *nr,
-		      enum mbox_wait_state state)
+/*
+ * Tasks to wake once the mailbox lock is dropped: mbox_wakeups_flush().
+ * Few events wake more than one or two tasks; past MBOX_WAKE_BATCH (a
+ * shutdown with many senders, say) the rest are woken on the spot.
+ */
+#define MBOX_WAKE_BATCH	8
+
+struct mbox_wakeups {
+	unsigned int nr;
+	struct task_struct *tasks[MBOX_WAKE_BATCH];
+};
+
+/*
+ * Give @w its final @state and arrange for its task to be woken. The state
+ * is written last, with release semantics, and @w is not touched after it:
+ * from then on its task may return and reuse the stack @w lives on.
+ */
+static void mbox_set_state(struct mbox_wakeups *wq, struct mbox_waiter *w,
+			   enum mbox_wait_state state)
+{
+	struct task_struct *task = w->task;
+
+	if (task == current) {
+		w->state = state;	/* our own waiter: nobody to wake */
+		return;
+	}
+	get_task_struct(task);
+	/* Pairs with the acquire in mbox_wait() and mbox_wait_claimed(). */
+	smp_store_release(&w->state, state);
+	if (wq->nr < ARRAY_SIZE(wq->tasks)) {
+		wq->tasks[wq->nr++] = task;
+		return;
+	}
+	wake_up_process(task);
+	put_task_struct(task);
+}
+
+/* Wake what mbox_set_state() collected; called without the lock. */
+static void mbox_wakeups_flush(struct mbox_wakeups *wq)
+{
+	unsigned int i;
+
+	for (i = 0; i < wq->nr; i++) {
+		wake_up_process(wq->tasks[i]);
+		put_task_struct(wq->tasks[i]);
+	}
+	wq->nr = 0;
+}
+
+/* Take @w off its list with a result, to be woken. */
+static void mbox_wake(struct mbox_wakeups *wq, struct mbox_waiter *w,
+		      u32 *nr, enum mbox_wait_state state)
 {
 	list_del_init(&w->link);
 	(*nr)--;
-	w->state = state;
-	if (w->task != current)
-		wake_up_process(w->task);
+	mbox_set_state(wq, w, state);
 }
 
 /*
@@ -228,7 +285,7 @@ static void mbox_claim(struct mbox *mb, struct mbox_msg *msg)
 	}
 	list_del_init(&s->link);
 	mb->nr_senders--;
-	s->state = MBOX_W_CLAIMED;
+	WRITE_ONCE(s->state, MBOX_W_CLAIMED);
 }
 
 /*
@@ -238,7 +295,7 @@ static void mbox_claim(struct mbox *mb, struct mbox_msg *msg)
  * rather than skipped, so FIFO order holds for everyone. On return either
  * no receiver waits or nothing is available for one.
  */
-static void mbox_dispatch(struct mbox *mb)
+static void mbox_dispatch(struct mbox *mb, struct mbox_wakeups *wq)
 {
 	struct mbox_waiter *s, *r;
 	struct mbox_msg *msg;
@@ -251,7 +308,7 @@ static void mbox_dispatch(struct mbox *mb)
 		if (!s)
 			break;
 		mbox_enqueue(mb, s->msg);
-		mbox_wake(s, &mb->nr_senders, MBOX_W_DONE);
+		mbox_wake(wq, s, &mb->nr_senders, MBOX_W_DONE);
 	}
 
 	while (!list_empty(&mb->receivers)) {
@@ -260,55 +317,63 @@ static void mbox_dispatch(struct mbox *mb)
 		if (!msg) {
 			if (!mb->shutdown)
 				break;
-			mbox_wake(r, &mb->nr_receivers, MBOX_W_SHUTDOWN);
+			mbox_wake(wq, r, &mb->nr_receivers, MBOX_W_SHUTDOWN);
 			continue;
 		}
 		if (msg->len > r->size) {
 			r->size = msg->len;
-			mbox_wake(r, &mb->nr_receivers, MBOX_W_TOO_SMALL);
+			mbox_wake(wq, r, &mb->nr_receivers, MBOX_W_TOO_SMALL);
 			continue;
 		}
 		mbox_claim(mb, msg);
 		r->msg = msg;
-		mbox_wake(r, &mb->nr_receivers, MBOX_W_HANDED);
+		mbox_wake(wq, r, &mb->nr_receivers, MBOX_W_HANDED);
 	}
+}
+
+/* Whether a waiter must stop waiting, and with which error. */
+static int mbox_wait_error(const struct mbox_wait *wait)
+{
+	if (wait->nowait)
+		return -EAGAIN;
+	if (signal_pending(current))
+		return -ERESTARTSYS;
+	if (wait->deadline != KTIME_MAX &&
+	    ktime_compare(ktime_get(), wait->deadline) >= 0)
+		return -ETIMEDOUT;
+	return 0;
 }
 
 /*
  * Sleep until @w has a result, or stop waiting as @wait, a signal or the
- * deadline says. Called and returns with @mb->lock held.
+ * deadline says. Called with @mb->lock held; returns without it, after
+ * waking the tasks in @wq.
  *
- * Return: 0 when @w has left MBOX_W_WAITING; otherwise @w is taken off its
- * list and the error is -EAGAIN, -ERESTARTSYS or -ETIMEDOUT.
+ * Return: 0 when @w has left MBOX_W_WAITING (read @w->state, which was
+ * read with acquire semantics); otherwise @w is taken off its list and the
+ * error is -EAGAIN, -ERESTARTSYS or -ETIMEDOUT.
  */
-static int mbox_wait_locked(struct mbox *mb, struct mbox_waiter *w,
-			    u32 *nr, const struct mbox_wait *wait)
-	__must_hold(&mb->lock)
+static int mbox_wait(struct mbox *mb, struct mbox_waiter *w, u32 *nr,
+		     const struct mbox_wait *wait, struct mbox_wakeups *wq)
+	__releases(&mb->lock)
 {
 	ktime_t deadline = wait->deadline;
 	int err;
 
 	for (;;) {
+		err = 0;
 		if (w->state != MBOX_W_WAITING)
-			return 0;
-		if (wait->nowait)
-			err = -EAGAIN;
-		else if (signal_pending(current))
-			err = -ERESTARTSYS;
-		else if (deadline != KTIME_MAX &&
-			 ktime_compare(ktime_get(), deadline) >= 0)
-			err = -ETIMEDOUT;
-		else
-			err = 0;
+			break;
+		err = mbox_wait_error(wait);
 		if (err) {
 			list_del_init(&w->link);
 			(*nr)--;
-			return err;
+			break;
 		}
 
-		/* Wakers change w->state under the lock, then wake us. */
 		set_current_state(TASK_INTERRUPTIBLE);
 		spin_unlock(&mb->lock);
+		mbox_wakeups_flush(wq);
 		if (deadline == KTIME_MAX)
 			schedule();
 		else
@@ -316,8 +381,14 @@ static int mbox_wait_locked(struct mbox *mb, struct mbox_waiter *w,
 						       current->timer_slack_ns,
 						       HRTIMER_MODE_ABS,
 						       CLOCK_MONOTONIC);
+		/* Pairs with mbox_set_state(): the result is ours, lock or not. */
+		if (smp_load_acquire(&w->state) != MBOX_W_WAITING)
+			return 0;
 		spin_lock(&mb->lock);
 	}
+	spin_unlock(&mb->lock);
+	mbox_wakeups_flush(wq);
+	return err;
 }
 
 /*
@@ -325,20 +396,33 @@ static int mbox_wait_locked(struct mbox *mb, struct mbox_waiter *w,
  * outcome: it must not report failure for a message that is being taken.
  * The copy is short, so only a fatal signal ends this wait; then the
  * message is left to the receiver, which frees it whatever happens.
+ * Called and returns without @mb->lock.
+ *
+ * Return: 0 when the receiver has finished (@w->state is DONE, SHUTDOWN,
+ * or WAITING again after a fault), -EINTR if we were killed first.
  */
 static int mbox_wait_claimed(struct mbox *mb, struct mbox_waiter *w)
-	__must_hold(&mb->lock)
 {
-	while (w->state == MBOX_W_CLAIMED) {
-		if (fatal_signal_pending(current)) {
-			w->msg->sender = NULL;
-			return -EINTR;
-		}
+	int err = 0;
+
+	for (;;) {
 		set_current_state(TASK_KILLABLE);
-		spin_unlock(&mb->lock);
+		/* Pairs with mbox_set_state() in mbox_taken()/mbox_put_back(). */
+		if (smp_load_acquire(&w->state) != MBOX_W_CLAIMED)
+			break;
+		if (fatal_signal_pending(current)) {
+			__set_current_state(TASK_RUNNING);
+			spin_lock(&mb->lock);
+			if (w->state == MBOX_W_CLAIMED) {
+				w->msg->sender = NULL;
+				err = -EINTR;
+			}
+			spin_unlock(&mb->lock);
+			return err;
+		}
 		schedule();
-		spin_lock(&mb->lock);
 	}
+	__set_current_state(TASK_RUNNING);
 	return 0;
 }
 
@@ -357,6 +441,7 @@ int mbox_send(struct mbox *mb, const void __user *buf, u32 len,
 	      const struct mbox_wait *wait)
 {
 	struct mbox_waiter w = { .task = current, .state = MBOX_W_WAITING };
+	struct mbox_wakeups wq = { .nr = 0 };
 	struct mbox_msg *msg;
 	int err = 0;
 
@@ -366,16 +451,18 @@ int mbox_send(struct mbox *mb, const void __user *buf, u32 len,
 
 	spin_lock(&mb->lock);
 	if (mb->shutdown) {
-		err = -EPIPE;
-		goto out_unlock;
+		spin_unlock(&mb->lock);
+		mbox_msg_free(msg);
+		return -EPIPE;
 	}
 
 	/* Waiting senders mean a full queue: a free slot means none wait. */
 	if (mb->capacity && mb->queued + mb->inflight < mb->capacity) {
 		mbox_enqueue(mb, msg);
-		msg = NULL;
-		mbox_dispatch(mb);
-		goto out_unlock;
+		mbox_dispatch(mb, &wq);
+		spin_unlock(&mb->lock);
+		mbox_wakeups_flush(&wq);
+		return 0;
 	}
 
 	w.msg = msg;
@@ -383,20 +470,24 @@ int mbox_send(struct mbox *mb, const void __user *buf, u32 len,
 		msg->sender = &w;
 	list_add_tail(&w.link, &mb->senders);
 	mb->nr_senders++;
-	mbox_dispatch(mb);
+	mbox_dispatch(mb, &wq);
 	if (!mb->capacity && w.state == MBOX_W_WAITING && !wait->nowait)
 		mbox_poll_wake(mb, EPOLLIN | EPOLLRDNORM);
 
 	for (;;) {
-		err = mbox_wait_locked(mb, &w, &mb->nr_senders, wait);
-		if (err || w.state != MBOX_W_CLAIMED)
+		err = mbox_wait(mb, &w, &mb->nr_senders, wait, &wq);
+		if (err)
 			break;
 		err = mbox_wait_claimed(mb, &w);
 		if (err) {
-			msg = NULL;
+			msg = NULL;	/* the receiver has it now */
 			break;
 		}
+		/* As in mbox_wait(): DONE and SHUTDOWN need no lock. */
+		if (smp_load_acquire(&w.state) != MBOX_W_WAITING)
+			break;
 		/* A receiver faulted and put the offer back: wait again. */
+		spin_lock(&mb->lock);
 	}
 
 	if (!err) {
@@ -405,15 +496,14 @@ int mbox_send(struct mbox *mb, const void __user *buf, u32 len,
 		else
 			err = -EPIPE;	/* MBOX_W_SHUTDOWN */
 	}
-out_unlock:
-	spin_unlock(&mb->lock);
 	if (msg)
 		mbox_msg_free(msg);
 	return err;
 }
 
 /* The receiver has copied @msg out: it is taken. */
-static void mbox_taken(struct mbox *mb, struct mbox_msg *msg)
+static void mbox_taken(struct mbox *mb, struct mbox_msg *msg,
+		       struct mbox_wakeups *wq)
 {
 	struct mbox_waiter *s = msg->sender;
 
@@ -425,10 +515,8 @@ static void mbox_taken(struct mbox *mb, struct mbox_msg *msg)
 		return;
 	}
 	mb->sent++;
-	if (s) {
-		s->state = MBOX_W_DONE;
-		wake_up_process(s->task);
-	}
+	if (s)
+		mbox_set_state(wq, s, MBOX_W_DONE);
 }
 
 /*
@@ -441,7 +529,8 @@ static void mbox_taken(struct mbox *mb, struct mbox_msg *msg)
  * Return: false if the message has nowhere to go (its sender was killed)
  * and the caller must free it.
  */
-static bool mbox_put_back(struct mbox *mb, struct mbox_msg *msg)
+static bool mbox_put_back(struct mbox *mb, struct mbox_msg *msg,
+			  struct mbox_wakeups *wq)
 {
 	struct mbox_waiter *s = msg->sender;
 
@@ -459,14 +548,14 @@ static bool mbox_put_back(struct mbox *mb, struct mbox_msg *msg)
 	if (!s)
 		return false;
 	if (mb->shutdown) {
-		s->state = MBOX_W_SHUTDOWN;
-	} else {
-		list_add(&s->link, &mb->senders);
-		mb->nr_senders++;
-		s->state = MBOX_W_WAITING;
-		mbox_poll_wake(mb, EPOLLIN | EPOLLRDNORM);
+		mbox_set_state(wq, s, MBOX_W_SHUTDOWN);
+		return true;
 	}
-	wake_up_process(s->task);
+	list_add(&s->link, &mb->senders);
+	mb->nr_senders++;
+	mbox_poll_wake(mb, EPOLLIN | EPOLLRDNORM);
+	/* Not final: the sender takes the lock and waits again. */
+	mbox_set_state(wq, s, MBOX_W_WAITING);
 	return true;
 }
 
@@ -477,13 +566,16 @@ static bool mbox_put_back(struct mbox *mb, struct mbox_msg *msg)
 static struct mbox_msg *mbox_finish_recv(struct mbox *mb,
 					 struct mbox_msg *msg, bool copied)
 {
+	struct mbox_wakeups wq = { .nr = 0 };
+
 	spin_lock(&mb->lock);
 	if (copied)
-		mbox_taken(mb, msg);
-	else if (mbox_put_back(mb, msg))
+		mbox_taken(mb, msg, &wq);
+	else if (mbox_put_back(mb, msg, &wq))
 		msg = NULL;
-	mbox_dispatch(mb);
+	mbox_dispatch(mb, &wq);
 	spin_unlock(&mb->lock);
+	mbox_wakeups_flush(&wq);
 	return msg;
 }
 
@@ -508,6 +600,7 @@ int mbox_recv(struct mbox *mb, void __user *buf, u32 size,
 		.size = size,
 	};
 	struct user_namespace *ns = current_user_ns();
+	struct mbox_wakeups wq = { .nr = 0 };
 	struct mbox_msg *msg;
 	bool copied;
 	int err;
@@ -515,11 +608,10 @@ int mbox_recv(struct mbox *mb, void __user *buf, u32 size,
 	spin_lock(&mb->lock);
 	list_add_tail(&w.link, &mb->receivers);
 	mb->nr_receivers++;
-	mbox_dispatch(mb);
+	mbox_dispatch(mb, &wq);
 	if (!mb->capacity && w.state == MBOX_W_WAITING && !wait->nowait)
 		mbox_poll_wake(mb, EPOLLOUT | EPOLLWRNORM);
-	err = mbox_wait_locked(mb, &w, &mb->nr_receivers, wait);
-	spin_unlock(&mb->lock);
+	err = mbox_wait(mb, &w, &mb->nr_receivers, wait, &wq);
 	if (err)
 		return err;
 
@@ -559,17 +651,19 @@ int mbox_recv(struct mbox *mb, void __user *buf, u32 size,
 void mbox_shutdown(struct mbox *mb)
 {
 	struct mbox_waiter *w, *tmp;
+	struct mbox_wakeups wq = { .nr = 0 };
 
 	spin_lock(&mb->lock);
 	if (!mb->shutdown) {
 		mb->shutdown = true;
 		list_for_each_entry_safe(w, tmp, &mb->senders, link)
-			mbox_wake(w, &mb->nr_senders, MBOX_W_SHUTDOWN);
-		mbox_dispatch(mb);
+			mbox_wake(&wq, w, &mb->nr_senders, MBOX_W_SHUTDOWN);
+		mbox_dispatch(mb, &wq);
 		mbox_poll_wake(mb, EPOLLIN | EPOLLRDNORM | EPOLLOUT |
 				   EPOLLWRNORM | EPOLLHUP | EPOLLERR);
 	}
 	spin_unlock(&mb->lock);
+	mbox_wakeups_flush(&wq);
 }
 
 /**
