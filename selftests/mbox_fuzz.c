@@ -24,7 +24,8 @@
  * mailboxes is back where it started.
  *
  * max_capacity is lowered to 64 during the run so that queued messages
- * stay within the VM's memory.
+ * stay within the VM's memory, and max_msg_size pinned to MSG_MAX so that
+ * no receive can write past the fuzzer's scratch areas.
  *
  * Duration: -t SECONDS or MBOX_FUZZ_SECONDS (default 3). Prints
  * "# fuzz: N calls, M errors by errno ..."; TAP via kselftest.h.
@@ -41,6 +42,14 @@
 #define NTHREADS	4
 #define NNAMES		8
 #define RW_SIZE		(256 * 1024)
+/*
+ * A receive may write a whole message (at most MSG_MAX: the run pins
+ * max_msg_size there) past any buffer start inside RW_SIZE, whatever size
+ * the fuzzed struct claims: the area reaches that far so the kernel never
+ * writes into the fuzzer's own memory.
+ */
+#define MSG_MAX		65536
+#define RW_MAP		(RW_SIZE + MSG_MAX)
 #define MAXERR		200
 
 static long pg;
@@ -206,7 +215,7 @@ static uint64_t make_arg(struct fz *f, unsigned long cmd)
 		c->flags = some_u32(f, 1 + rnd(f, 15));
 		c->mode = some_u32(f, rnd(f, 0777));
 		c->capacity = some_u32(f, rnd(f, 17));
-		c->msg_size = some_u32(f, 1 + rnd(f, 65536));
+		c->msg_size = some_u32(f, 1 + rnd(f, MSG_MAX));
 		c->__pad = rnd(f, 16) ? 0 : mbox_rand(&f->rng);
 		break;
 	}
@@ -439,14 +448,14 @@ static void fuzz_for(double secs, int nthreads, uint64_t seed, bool unpriv)
 	for (i = 0; i < nthreads; i++) {
 		fz[i].rng = seed + i * 0x9e3779b97f4a7c15ULL;
 		fz[i].unpriv = unpriv;
-		fz[i].rw = mmap(NULL, RW_SIZE, PROT_READ | PROT_WRITE,
+		fz[i].rw = mmap(NULL, RW_MAP, PROT_READ | PROT_WRITE,
 				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		if (fz[i].rw == MAP_FAILED) {
 			fail("mmap");
 			return;
 		}
 		/* No byte of it is a name character. */
-		for (int j = 0; j < RW_SIZE; j++)
+		for (int j = 0; j < RW_MAP; j++)
 			fz[i].rw[j] = 0x80 | (mbox_rand(&fz[i].rng) >> 57);
 		pthread_create(&thr[i], NULL, fuzz_thread, &fz[i]);
 	}
@@ -462,7 +471,7 @@ static void fuzz_for(double secs, int nthreads, uint64_t seed, bool unpriv)
 			pthread_kill(thr[i], SIGUSR1);
 			usleep(1000);
 		}
-		munmap(fz[i].rw, RW_SIZE);
+		munmap(fz[i].rw, RW_MAP);
 	}
 }
 
@@ -522,6 +531,7 @@ static char *list_names(void)
 static void test_fuzz(int dev, double secs)
 {
 	long before = mbox_count(dev), old_cap = mbox_param_read("max_capacity");
+	long old_size = mbox_param_read("max_msg_size");
 	char *names0 = list_names(), *names1, *line, *save, key[130];
 	uint64_t seed = now_ns();
 	int i, st, leftovers = 0;
@@ -534,6 +544,7 @@ static void test_fuzz(int dev, double secs)
 	names[NNAMES - 1][MBOX_NAME_MAX] = 0;
 	memcpy(names[NNAMES - 1], "fz.", 3);
 	mbox_param_write("max_capacity", 64);
+	mbox_param_write("max_msg_size", MSG_MAX);
 
 	ksft_print_msg("fuzz: %.1f s, seed %llu, %d root threads + %d as uid 1000\n",
 		       secs, (unsigned long long)seed, NTHREADS, NTHREADS / 2);
@@ -565,6 +576,7 @@ static void test_fuzz(int dev, double secs)
 			leftovers++;
 	}
 	mbox_param_write("max_capacity", old_cap > 0 ? old_cap : 1024);
+	mbox_param_write("max_msg_size", old_size > 0 ? old_size : MSG_MAX);
 	{
 		uint64_t end = now_ns() + MS(3000);
 

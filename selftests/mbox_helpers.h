@@ -532,4 +532,33 @@ static inline int mbox_errno_documented(int err)
 	return 0;
 }
 
+/*
+ * MBOX_FIXTURE(name): the fixture most suites share: /dev/mbox open (the
+ * test is skipped without it), a socketpair for parent/child handshakes
+ * (sv), and a teardown that removes every mailbox the test created.
+ */
+#define MBOX_FIXTURE(name)						\
+FIXTURE(name) {								\
+	int dev;							\
+	int sv[2];							\
+};									\
+FIXTURE_SETUP(name)							\
+{									\
+	self->sv[0] = self->sv[1] = -1;					\
+	self->dev = mbox_dev_open();					\
+	if (self->dev < 0)						\
+		SKIP(return, MBOX_DEV " not available (module not loaded?)"); \
+	ASSERT_EQ(0, sync_pair(self->sv));				\
+}									\
+FIXTURE_TEARDOWN(name)							\
+{									\
+	mbox_cleanup(self->dev);					\
+	if (self->sv[0] >= 0) {						\
+		close(self->sv[0]);					\
+		close(self->sv[1]);					\
+	}								\
+	if (self->dev >= 0)						\
+		close(self->dev);					\
+}
+
 #endif /* __MBOX_HELPERS_H */

@@ -28,30 +28,7 @@ static int revents(int fd)
 	return n ? p.revents : 0;
 }
 
-FIXTURE(poll) {
-	int dev;
-	int sv[2];
-};
-
-FIXTURE_SETUP(poll)
-{
-	self->sv[0] = self->sv[1] = -1;
-	self->dev = mbox_dev_open();
-	if (self->dev < 0)
-		SKIP(return, MBOX_DEV " not available (module not loaded?)");
-	ASSERT_EQ(0, sync_pair(self->sv));
-}
-
-FIXTURE_TEARDOWN(poll)
-{
-	mbox_cleanup(self->dev);
-	if (self->sv[0] >= 0) {
-		close(self->sv[0]);
-		close(self->sv[1]);
-	}
-	if (self->dev >= 0)
-		close(self->dev);
-}
+MBOX_FIXTURE(poll)
 
 TEST_F(poll, bounded_empty_queued_full)
 {

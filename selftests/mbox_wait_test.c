@@ -8,30 +8,7 @@
 #include "mbox_helpers.h"
 #include "../kselftest_harness.h"
 
-FIXTURE(wait) {
-	int dev;
-	int sv[2];
-};
-
-FIXTURE_SETUP(wait)
-{
-	self->sv[0] = self->sv[1] = -1;
-	self->dev = mbox_dev_open();
-	if (self->dev < 0)
-		SKIP(return, MBOX_DEV " not available (module not loaded?)");
-	ASSERT_EQ(0, sync_pair(self->sv));
-}
-
-FIXTURE_TEARDOWN(wait)
-{
-	mbox_cleanup(self->dev);
-	if (self->sv[0] >= 0) {
-		close(self->sv[0]);
-		close(self->sv[1]);
-	}
-	if (self->dev >= 0)
-		close(self->dev);
-}
+MBOX_FIXTURE(wait)
 
 TEST_F(wait, dontwait_recv_empty)
 {
