@@ -3,7 +3,19 @@
 # Install the Debian packages the build and the test VM need, then print the
 # kernel version (KVER) they will use. Idempotent, and quick when everything
 # is there: apt is only touched when dpkg says something is missing.
+#
+#   install-deps.sh [--debug]
+#
+# --debug: also what `make check-debug` needs to build its debug kernel
+# (scripts/build-debug-kernel.sh).
 set -euo pipefail
+
+debug=0
+case "${1:-}" in
+"") ;;
+--debug) debug=1 ;;
+*) echo "usage: $0 [--debug]" >&2; exit 2 ;;
+esac
 
 here=$(cd "$(dirname "$0")" && pwd)
 
@@ -27,6 +39,9 @@ pkgs=(
 	linux-image-amd64		# the kernel the VM boots...
 	linux-headers-amd64		# ...and the headers mbox.ko builds against
 )
+if [ "$debug" -eq 1 ]; then
+	pkgs+=(linux-source-6.12)	# the debug kernel's source
+fi
 
 # Packages dpkg does not report as installed. A package dpkg has never
 # heard of prints nothing here, so it stays missing.

@@ -7,7 +7,13 @@
 #    saves apart from the console so kernel messages cannot interleave with
 #    the test output it parses;
 #  - processes the payload leaves behind are killed before the unload;
-#  - the last line is "MBOX-VM-RESULT payload=<exit code> unload=<ok|failed>".
+#  - if the image has /hooks.sh (the debug kernel's kmemleak scans), it runs
+#    as `sh /hooks.sh pre-load` before the module is loaded, `... pre-unload`
+#    once the payload and what it left behind are gone, and `... post-unload`
+#    after the unload;
+#  - the last line is "MBOX-VM-RESULT payload=<exit code> unload=<ok|failed>",
+#    followed by " hooks=<status>" when there are hooks (0: all passed, else
+#    the first failure's exit code).
 export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root TMPDIR=/tmp
 
@@ -64,6 +70,15 @@ leftovers() {
 echo "mbox-vm: kernel $(uname -r), $(nproc) CPUs"
 rc=1
 unload=failed
+hooks=
+# hook STAGE: run /hooks.sh STAGE if the image has it; keep the first failure.
+hook() {
+	[ -f /hooks.sh ] || return 0
+	sh /hooks.sh "$1"
+	st=$?
+	[ "${hooks:-0}" -ne 0 ] || hooks=$st
+}
+hook pre-load
 if insmod /mbox.ko; then
 	echo "mbox-vm: mbox.ko loaded"
 	cd /
@@ -87,6 +102,7 @@ if insmod /mbox.ko; then
 		kill -KILL $(cut -d' ' -f1 /tmp/leftovers) 2>/dev/null
 	done
 	wait "$tee_pid"
+	hook pre-unload
 	if rmmod mbox; then
 		unload=ok
 		echo "mbox-vm: mbox.ko unloaded"
@@ -97,8 +113,9 @@ if insmod /mbox.ko; then
 else
 	echo "mbox-vm: insmod /mbox.ko FAILED"
 fi
+hook post-unload
 
-echo "MBOX-VM-RESULT payload=$rc unload=$unload"
+echo "MBOX-VM-RESULT payload=$rc unload=$unload${hooks:+ hooks=$hooks}"
 # Let the UART drain before the power goes.
 sleep 1
 poweroff -f

@@ -4,14 +4,17 @@
 #
 #   vm-run.sh NAME INITRD
 #
-# Boots /boot/vmlinuz-$KVER with INITRD under qemu TCG (KVM does not work on
-# the build machines), bounded by `timeout`. The console goes to the terminal
+# Boots /boot/vmlinuz-$KVER (or KERNEL_IMAGE) with INITRD under qemu TCG (KVM
+# does not work on the build machines), bounded by `timeout`. The console goes to the terminal
 # and to build/vm-NAME.log; what the payload prints also arrives, without
 # kernel messages mixed in, in build/vm-NAME.out (the guest's ttyS1).
 # Exit status 0 only if the guest reported its result marker, the payload
-# exited 0, mbox.ko unloaded, and the kernel log holds no warning or crash.
+# exited 0, mbox.ko unloaded, the guest's hooks (if it has any) passed, and
+# the kernel log holds no warning, crash or debug-kernel report.
 #
-# Environment: KVER (default: scripts/kver.sh), SMP (vCPUs, default 2),
+# Environment: KERNEL_IMAGE (the kernel to boot, e.g. the debug kernel of
+# `make check-debug`; default /boot/vmlinuz-$KVER), KVER (default:
+# scripts/kver.sh; unused with KERNEL_IMAGE), SMP (vCPUs, default 2),
 # MEM (default 1G), VM_TIMEOUT (seconds for the whole boot, default 600),
 # BUILD (output directory, default build).
 set -euo pipefail
@@ -23,8 +26,16 @@ fi
 name=$1
 initrd=$2
 here=$(cd "$(dirname "$0")" && pwd)
-kver=${KVER:-$("$here/kver.sh")}
-kernel=/boot/vmlinuz-$kver
+if [ -n "${KERNEL_IMAGE:-}" ]; then
+	kernel=$KERNEL_IMAGE
+else
+	kver=${KVER:-$("$here/kver.sh")}
+	kernel=/boot/vmlinuz-$kver
+fi
+if [ ! -r "$kernel" ]; then
+	echo "vm-run: no kernel image $kernel" >&2
+	exit 2
+fi
 smp=${SMP:-2}
 mem=${MEM:-1G}
 vm_timeout=${VM_TIMEOUT:-600}
@@ -77,9 +88,13 @@ fi
 
 # Kernel messages carry a timestamp; looking only at those keeps test output
 # that happens to say "WARNING:" from failing the run. The taint notices of
-# an unsigned out-of-tree module are expected.
+# an unsigned out-of-tree module are expected. Most reports of the debug
+# kernel's instruments open with "BUG:" or "WARNING:" (KASAN, lockdep's
+# circular, recursive and inconsistent locking and suspicious RCU usage,
+# sleeping in atomic context, debugobjects); the others are named.
 bad='WARNING:|BUG:|Oops|Call Trace|general protection fault|kernel BUG'
 bad+='|UBSAN|KASAN|kmemleak|possible circular locking|possible recursive locking'
+bad+='|inconsistent lock state|suspicious RCU usage|ODEBUG|list_(add|del) corruption'
 bad+='|INFO: task .* blocked|RCU stall|rcu.*detected stalls|soft lockup|hard LOCKUP'
 bad+='|Kernel panic'
 if grep -aE "\[ *[0-9]+\.[0-9]+\].*($bad)" "$log" >"$build/vm-$name.bad"; then
@@ -100,6 +115,11 @@ else
 	case " $marker " in
 	*" unload=ok "*) ;;
 	*) echo "vm-run: FAIL: mbox.ko did not unload ($marker)"; fail=1 ;;
+	esac
+	# Only a guest with hooks (/hooks.sh) reports them.
+	case " $marker " in
+	*" hooks=0 "*) ;;
+	*" hooks="*) echo "vm-run: FAIL: a guest hook failed ($marker)"; fail=1 ;;
 	esac
 fi
 
