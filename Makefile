@@ -301,6 +301,8 @@ check-debug-vm: initramfs-check-debug
 	if [ -n "$$failed" ]; then \
 		echo "check-debug: FAILED: vm-run (kernel reports, payload, unload or kmemleak: see above)"; \
 	fi; \
+	grep -hE '^# # (stress: total|faults: [0-9]+ injected|fuzz: [0-9]+ calls)' \
+		$(DEBUG_BUILD)/vm-check-debug.out | sed 's/^# # /check-debug: /'; \
 	scripts/ksft-summary.sh $(DEBUG_BUILD)/vm-check-debug.out \
 		$(DEBUG_BUILD)/check-debug-list.txt && [ -z "$$failed" ]
 
