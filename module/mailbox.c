@@ -606,6 +606,17 @@ int mbox_recv(struct mbox *mb, void __user *buf, u32 size,
 	int err;
 
 	spin_lock(&mb->lock);
+	/*
+	 * Nobody waits before us and the next message fits: claim it at once,
+	 * as mbox_dispatch() would hand it to us, without queueing a waiter.
+	 */
+	msg = list_empty(&mb->receivers) ? mbox_next_msg(mb) : NULL;
+	if (msg && msg->len <= size) {
+		mbox_claim(mb, msg);
+		spin_unlock(&mb->lock);
+		goto copy;
+	}
+
 	list_add_tail(&w.link, &mb->receivers);
 	mb->nr_receivers++;
 	mbox_dispatch(mb, &wq);
@@ -627,8 +638,9 @@ int mbox_recv(struct mbox *mb, void __user *buf, u32 size,
 		WARN_ON_ONCE(1);
 		return -EIO;
 	}
-
 	msg = w.msg;
+
+copy:
 	copied = !copy_to_user(buf, msg->data, msg->len);
 	dlv->len = msg->len;
 	dlv->pid = pid_vnr(msg->pid);
