@@ -17,15 +17,6 @@
 
 #define N	200	/* more than one library chunk (64) */
 
-static int anon(unsigned int capacity, unsigned int msg_size)
-{
-	struct mbox_attr attr = {
-		.capacity = capacity, .msg_size = msg_size, .mode = 0600,
-	};
-
-	return mbox_create(NULL, &attr, O_RDWR | O_CLOEXEC);
-}
-
 TEST(roundtrip_in_order)
 {
 	static char out[N][16], in[N][16];

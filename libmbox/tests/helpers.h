@@ -8,6 +8,7 @@
 #define LIBMBOX_TEST_HELPERS_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <time.h>
@@ -22,6 +23,16 @@
 	if (access(MBOX_DEV, F_OK)) \
 		SKIP(return, MBOX_DEV " not found (mbox module not loaded)"); \
 } while (0)
+
+/* An anonymous O_RDWR mailbox; -1 if that failed. */
+static inline int anon(unsigned int capacity, unsigned int msg_size)
+{
+	struct mbox_attr attr = {
+		.capacity = capacity, .msg_size = msg_size, .mode = 0600,
+	};
+
+	return mbox_create(NULL, &attr, O_RDWR | O_CLOEXEC);
+}
 
 #define NSEC_PER_MSEC	1000000LL
 #define NSEC_PER_SEC	1000000000LL

@@ -15,16 +15,6 @@
 #include "kselftest_harness.h"
 #include "helpers.h"
 
-/* An anonymous O_RDWR mailbox; -1 if that failed. */
-static int anon(unsigned int capacity, unsigned int msg_size)
-{
-	struct mbox_attr attr = {
-		.capacity = capacity, .msg_size = msg_size, .mode = 0600,
-	};
-
-	return mbox_create(NULL, &attr, O_RDWR | O_CLOEXEC);
-}
-
 /* The child's exit status, or -1 if it did not exit normally. */
 static int wait_child(pid_t pid)
 {
