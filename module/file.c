@@ -60,6 +60,27 @@ static long mbox_ioctl_send(struct file *file, struct mbox *mb,
 	return mbox_send(mb, u64_to_user_ptr(args.buf), args.len, &wait);
 }
 
+/*
+ * Pass a delivery on to user space: one copy of the struct's output half,
+ * len to seq; the caller's input half is left as it was.
+ */
+static int mbox_report_recv(const struct mbox_delivery *dlv, void __user *p)
+{
+	const size_t start = offsetof(struct mboxio_recv, len);
+	struct mboxio_recv out = {
+		.len = dlv->len,
+		.pid = dlv->pid,
+		.uid = dlv->uid,
+		.gid = dlv->gid,
+		.seq = dlv->seq,
+	};
+
+	BUILD_BUG_ON(start != 24);
+	if (copy_to_user(p + start, (char *)&out + start, sizeof(out) - start))
+		return -EFAULT;
+	return 0;
+}
+
 static long mbox_ioctl_recv(struct file *file, struct mbox *mb,
 			    struct mboxio_recv __user *uarg)
 {
@@ -77,23 +98,14 @@ static long mbox_ioctl_recv(struct file *file, struct mbox *mb,
 	ret = mbox_wait_from_user(file, args.flags, args.deadline_ns, &wait);
 	if (ret)
 		return ret;
+
 	/*
-	 * The results go back through the same struct: fail now if it cannot
-	 * be written, rather than after a message has been taken.
+	 * The results are written before the message is taken: if they
+	 * cannot be, the message goes back and the call fails with -EFAULT.
 	 */
-	if (copy_to_user(uarg, &args, sizeof(args)))
-		return -EFAULT;
-
-	ret = mbox_recv(mb, u64_to_user_ptr(args.buf), args.size, &wait, &dlv);
-	if (ret < 0 && ret != -EMSGSIZE)
-		return ret;
-
-	args.len = dlv.len;
-	args.pid = dlv.pid;
-	args.uid = dlv.uid;
-	args.gid = dlv.gid;
-	args.seq = dlv.seq;
-	if (copy_to_user(uarg, &args, sizeof(args)))
+	ret = mbox_recv(mb, u64_to_user_ptr(args.buf), args.size, &wait, &dlv,
+			mbox_report_recv, uarg);
+	if (ret == -EMSGSIZE && put_user(dlv.len, &uarg->len))
 		return -EFAULT;
 	return ret;
 }
@@ -155,6 +167,25 @@ static long mbox_ioctl_sendv(struct file *file, struct mbox *mb,
 	return i ? i : err;
 }
 
+/* As mbox_report_recv(), for one element of a batch (__pad stays 0). */
+static int mbox_report_recvmsg(const struct mbox_delivery *dlv,
+			       void __user *p)
+{
+	const size_t start = offsetof(struct mboxio_recvmsg, len);
+	struct mboxio_recvmsg out = {
+		.len = dlv->len,
+		.pid = dlv->pid,
+		.uid = dlv->uid,
+		.gid = dlv->gid,
+		.seq = dlv->seq,
+	};
+
+	BUILD_BUG_ON(start != 12);
+	if (copy_to_user(p + start, (char *)&out + start, sizeof(out) - start))
+		return -EFAULT;
+	return 0;
+}
+
 static int mbox_recv_one(struct mbox *mb, struct mboxio_recvmsg __user *um,
 			 const struct mbox_wait *wait)
 {
@@ -168,19 +199,10 @@ static int mbox_recv_one(struct mbox *mb, struct mboxio_recvmsg __user *um,
 		return -EFAULT;
 	if (m.__pad)
 		return -EINVAL;
-	/* As for MBOXIO_RECV: the results must have somewhere to go. */
-	if (copy_to_user(um, &m, sizeof(m)))
-		return -EFAULT;
-
-	ret = mbox_recv(mb, u64_to_user_ptr(m.buf), m.size, wait, &dlv);
-	if (ret < 0 && ret != -EMSGSIZE)
-		return ret;
-	m.len = dlv.len;
-	m.pid = dlv.pid;
-	m.uid = dlv.uid;
-	m.gid = dlv.gid;
-	m.seq = dlv.seq;
-	if (copy_to_user(um, &m, sizeof(m)))
+	/* As for MBOXIO_RECV: the results are written before the take. */
+	ret = mbox_recv(mb, u64_to_user_ptr(m.buf), m.size, wait, &dlv,
+			mbox_report_recvmsg, um);
+	if (ret == -EMSGSIZE && put_user(dlv.len, &um->len))
 		return -EFAULT;
 	return ret < 0 ? ret : 0;
 }
@@ -268,7 +290,7 @@ static ssize_t mbox_file_read(struct file *file, char __user *buf,
 
 	mbox_wait_from_file(file, &wait);
 	ret = mbox_recv(file->private_data, buf, min_t(size_t, count, U32_MAX),
-			&wait, &dlv);
+			&wait, &dlv, NULL, NULL);
 	return ret == -EPIPE ? 0 : ret;
 }
 

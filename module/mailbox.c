@@ -41,7 +41,6 @@
 #include <linux/fs.h>
 #include <linux/hrtimer.h>
 #include <linux/module.h>
-#include <linux/overflow.h>
 #include <linux/poll.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
@@ -83,17 +82,10 @@ struct mbox *mbox_new(const struct mboxio_create *args)
 	INIT_LIST_HEAD(&mb->senders);
 	INIT_LIST_HEAD(&mb->receivers);
 	init_waitqueue_head(&mb->poll_wq);
+	mbox_msg_cache_init(mb);
 	/* Called from an ioctl on one of our files: the module is pinned. */
 	__module_get(THIS_MODULE);
 	return mb;
-}
-
-static void mbox_msg_free(struct mbox_msg *msg)
-{
-	put_pid(msg->pid);
-	if (msg->data != msg->inline_data)
-		kvfree(msg->data);
-	kfree(msg);
 }
 
 static void mbox_free(struct kref *ref)
@@ -104,7 +96,8 @@ static void mbox_free(struct kref *ref)
 	/* No file and no name refer to it: nobody can be waiting on it. */
 	WARN_ON_ONCE(!list_empty(&mb->senders) || !list_empty(&mb->receivers));
 	list_for_each_entry_safe(msg, tmp, &mb->queue, link)
-		mbox_msg_free(msg);
+		mbox_msg_free(mb, msg);
+	mbox_msg_cache_drain(mb);
 	mbox_forget(mb);
 	kfree(mb);
 	module_put(THIS_MODULE);
@@ -119,53 +112,6 @@ static void mbox_free(struct kref *ref)
 void mbox_put(struct mbox *mb)
 {
 	kref_put(&mb->ref, mbox_free);
-}
-
-/*
- * Copy a payload in before any lock is taken. The memory is charged to the
- * sender's memory cgroup: a sender filling mailboxes pays for it, and when
- * its cgroup (or the system) is out of memory the send fails with -ENOMEM
- * rather than invoking the OOM killer or warning in the kernel log.
- */
-#define MBOX_MSG_GFP	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
-
-static struct mbox_msg *mbox_msg_new(const void __user *buf, u32 len)
-{
-	size_t size = struct_size_t(struct mbox_msg, inline_data, len);
-	struct mbox_msg *msg;
-
-	/*
-	 * A payload that would push the header past a page gets a buffer of
-	 * its own, so a 4 KiB message costs two order-0 allocations rather
-	 * than one order-1, and a large one can fall back to vmalloc.
-	 */
-	if (size <= PAGE_SIZE) {
-		msg = kmalloc(size, MBOX_MSG_GFP);
-		if (!msg)
-			return ERR_PTR(-ENOMEM);
-		msg->data = msg->inline_data;
-	} else {
-		msg = kmalloc(sizeof(*msg), MBOX_MSG_GFP);
-		if (!msg)
-			return ERR_PTR(-ENOMEM);
-		msg->data = kvmalloc(len, MBOX_MSG_GFP);
-		if (!msg->data) {
-			kfree(msg);
-			return ERR_PTR(-ENOMEM);
-		}
-	}
-	msg->pid = NULL;
-	if (copy_from_user(msg->data, buf, len)) {
-		mbox_msg_free(msg);
-		return ERR_PTR(-EFAULT);
-	}
-	msg->sender = NULL;
-	msg->seq = 0;
-	msg->len = len;
-	msg->pid = get_pid(task_tgid(current));
-	msg->uid = current_euid();
-	msg->gid = current_egid();
-	return msg;
 }
 
 /*
@@ -264,14 +210,32 @@ static struct mbox_msg *mbox_next_msg(struct mbox *mb)
 	return s ? s->msg : NULL;
 }
 
+/* Admit blocked senders of a bounded mailbox into its free slots. */
+static void mbox_admit(struct mbox *mb, struct mbox_wakeups *wq)
+{
+	struct mbox_waiter *s;
+
+	while (mb->queued < mb->capacity) {
+		s = list_first_entry_or_null(&mb->senders, struct mbox_waiter,
+					     link);
+		if (!s)
+			break;
+		mbox_enqueue(mb, s->msg);
+		mbox_wake(wq, s, &mb->nr_senders, MBOX_W_DONE);
+	}
+}
+
 /*
  * Claim @msg, the next message, for a receiver that will copy it out, and
  * number it: numbers follow the order messages leave the mailbox.
- * Bounded: the message leaves the queue but keeps its slot (@inflight).
+ * Bounded: the message leaves the queue and counts as received, and its
+ * slot goes to the oldest blocked sender at once, so the receiver needs
+ * no second trip through the lock once its copy succeeds.
  * Rendezvous: its sender leaves the list but is not done; it is not woken,
  * since it has nothing to do until the receiver finishes.
  */
-static void mbox_claim(struct mbox *mb, struct mbox_msg *msg)
+static void mbox_claim(struct mbox *mb, struct mbox_msg *msg,
+		       struct mbox_wakeups *wq)
 {
 	struct mbox_waiter *s = msg->sender;
 
@@ -280,7 +244,10 @@ static void mbox_claim(struct mbox *mb, struct mbox_msg *msg)
 	if (mb->capacity) {
 		list_del(&msg->link);
 		mb->queued--;
-		mb->inflight++;
+		mb->queued_bytes -= msg->len;
+		mb->received++;
+		mbox_admit(mb, wq);
+		mbox_poll_wake(mb, EPOLLOUT | EPOLLWRNORM);
 		return;
 	}
 	list_del_init(&s->link);
@@ -297,19 +264,13 @@ static void mbox_claim(struct mbox *mb, struct mbox_msg *msg)
  */
 static void mbox_dispatch(struct mbox *mb, struct mbox_wakeups *wq)
 {
-	struct mbox_waiter *s, *r;
+	struct mbox_waiter *r;
 	struct mbox_msg *msg;
 
 	lockdep_assert_held(&mb->lock);
 
-	while (mb->capacity && mb->queued + mb->inflight < mb->capacity) {
-		s = list_first_entry_or_null(&mb->senders, struct mbox_waiter,
-					     link);
-		if (!s)
-			break;
-		mbox_enqueue(mb, s->msg);
-		mbox_wake(wq, s, &mb->nr_senders, MBOX_W_DONE);
-	}
+	if (mb->capacity)
+		mbox_admit(mb, wq);
 
 	while (!list_empty(&mb->receivers)) {
 		r = list_first_entry(&mb->receivers, struct mbox_waiter, link);
@@ -325,7 +286,7 @@ static void mbox_dispatch(struct mbox *mb, struct mbox_wakeups *wq)
 			mbox_wake(wq, r, &mb->nr_receivers, MBOX_W_TOO_SMALL);
 			continue;
 		}
-		mbox_claim(mb, msg);
+		mbox_claim(mb, msg, wq);
 		r->msg = msg;
 		mbox_wake(wq, r, &mb->nr_receivers, MBOX_W_HANDED);
 	}
@@ -445,19 +406,19 @@ int mbox_send(struct mbox *mb, const void __user *buf, u32 len,
 	struct mbox_msg *msg;
 	int err = 0;
 
-	msg = mbox_msg_new(buf, len);
+	msg = mbox_msg_new(mb, buf, len);
 	if (IS_ERR(msg))
 		return PTR_ERR(msg);
 
 	spin_lock(&mb->lock);
 	if (mb->shutdown) {
 		spin_unlock(&mb->lock);
-		mbox_msg_free(msg);
+		mbox_msg_free(mb, msg);
 		return -EPIPE;
 	}
 
 	/* Waiting senders mean a full queue: a free slot means none wait. */
-	if (mb->capacity && mb->queued + mb->inflight < mb->capacity) {
+	if (mb->queued < mb->capacity) {
 		mbox_enqueue(mb, msg);
 		mbox_dispatch(mb, &wq);
 		spin_unlock(&mb->lock);
@@ -497,23 +458,17 @@ int mbox_send(struct mbox *mb, const void __user *buf, u32 len,
 			err = -EPIPE;	/* MBOX_W_SHUTDOWN */
 	}
 	if (msg)
-		mbox_msg_free(msg);
+		mbox_msg_free(mb, msg);
 	return err;
 }
 
-/* The receiver has copied @msg out: it is taken. */
+/* A rendezvous receiver has copied @msg out: it is taken. */
 static void mbox_taken(struct mbox *mb, struct mbox_msg *msg,
 		       struct mbox_wakeups *wq)
 {
 	struct mbox_waiter *s = msg->sender;
 
 	mb->received++;
-	if (mb->capacity) {
-		mb->inflight--;
-		mb->queued_bytes -= msg->len;
-		mbox_poll_wake(mb, EPOLLOUT | EPOLLWRNORM);
-		return;
-	}
 	mb->sent++;
 	if (s)
 		mbox_set_state(wq, s, MBOX_W_DONE);
@@ -524,7 +479,10 @@ static void mbox_taken(struct mbox *mb, struct mbox_msg *msg,
  * queue or on offer from its rendezvous sender (who fails with -EPIPE now
  * if the mailbox was shut down meanwhile). It keeps its number unless none
  * was given out after it; then the number is returned, so that a sender
- * withdrawing the message later leaves no gap.
+ * withdrawing the message later leaves no gap. On a bounded mailbox the
+ * message's slot may have gone to a sender meanwhile: the message goes
+ * back all the same, and the queue holds one more than its capacity until
+ * a receiver takes one (senders wait while it is full or over).
  *
  * Return: false if the message has nowhere to go (its sender was killed)
  * and the caller must free it.
@@ -539,9 +497,10 @@ static bool mbox_put_back(struct mbox *mb, struct mbox_msg *msg,
 		msg->seq = 0;
 	}
 	if (mb->capacity) {
-		mb->inflight--;
 		list_add(&msg->link, &mb->queue);
 		mb->queued++;
+		mb->queued_bytes += msg->len;
+		mb->received--;
 		mbox_poll_wake(mb, EPOLLIN | EPOLLRDNORM);
 		return true;
 	}
@@ -560,14 +519,17 @@ static bool mbox_put_back(struct mbox *mb, struct mbox_msg *msg,
 }
 
 /*
- * Finish a receive whose copy-out @copied or not. Return: the message if
- * it is the caller's to free, else NULL.
+ * Finish a receive whose copy-out @copied or not, and free the message
+ * unless it went back. A bounded mailbox settled everything at the claim
+ * and needs the lock only to put a message back.
  */
-static struct mbox_msg *mbox_finish_recv(struct mbox *mb,
-					 struct mbox_msg *msg, bool copied)
+static void mbox_finish_recv(struct mbox *mb, struct mbox_msg *msg,
+			     bool copied)
 {
 	struct mbox_wakeups wq = { .nr = 0 };
 
+	if (copied && mb->capacity)
+		goto out_free;
 	spin_lock(&mb->lock);
 	if (copied)
 		mbox_taken(mb, msg, &wq);
@@ -576,7 +538,9 @@ static struct mbox_msg *mbox_finish_recv(struct mbox *mb,
 	mbox_dispatch(mb, &wq);
 	spin_unlock(&mb->lock);
 	mbox_wakeups_flush(&wq);
-	return msg;
+out_free:
+	if (msg)
+		mbox_msg_free(mb, msg);
 }
 
 /**
@@ -586,13 +550,19 @@ static struct mbox_msg *mbox_finish_recv(struct mbox *mb,
  * @size:	buffer size
  * @wait:	how long to wait
  * @dlv:	filled in with what the receiver learns
+ * @report:	if not NULL, called once the payload is in @buf, before the
+ *		message is taken, to pass @dlv on to @uarg: if it fails, the
+ *		message goes back as after a fault in the payload's copy.
+ * @uarg:	where @report writes.
  *
  * Return: the message length; -EMSGSIZE (with @dlv->len the size needed)
  * if the next message does not fit; -EPIPE once shut down and drained;
  * -EFAULT, -EAGAIN, -ETIMEDOUT or -ERESTARTSYS with nothing taken.
  */
 int mbox_recv(struct mbox *mb, void __user *buf, u32 size,
-	      const struct mbox_wait *wait, struct mbox_delivery *dlv)
+	      const struct mbox_wait *wait, struct mbox_delivery *dlv,
+	      int (*report)(const struct mbox_delivery *dlv, void __user *uarg),
+	      void __user *uarg)
 {
 	struct mbox_waiter w = {
 		.task = current,
@@ -612,8 +582,9 @@ int mbox_recv(struct mbox *mb, void __user *buf, u32 size,
 	 */
 	msg = list_empty(&mb->receivers) ? mbox_next_msg(mb) : NULL;
 	if (msg && msg->len <= size) {
-		mbox_claim(mb, msg);
+		mbox_claim(mb, msg, &wq);
 		spin_unlock(&mb->lock);
+		mbox_wakeups_flush(&wq);
 		goto copy;
 	}
 
@@ -641,15 +612,14 @@ int mbox_recv(struct mbox *mb, void __user *buf, u32 size,
 	msg = w.msg;
 
 copy:
-	copied = !copy_to_user(buf, msg->data, msg->len);
 	dlv->len = msg->len;
 	dlv->pid = pid_vnr(msg->pid);
 	dlv->uid = from_kuid_munged(ns, msg->uid);
 	dlv->gid = from_kgid_munged(ns, msg->gid);
 	dlv->seq = msg->seq;
-	msg = mbox_finish_recv(mb, msg, copied);
-	if (msg)
-		mbox_msg_free(msg);
+	copied = !copy_to_user(buf, msg->data, msg->len) &&
+		 (!report || !report(dlv, uarg));
+	mbox_finish_recv(mb, msg, copied);
 	return copied ? dlv->len : -EFAULT;
 }
 
@@ -683,8 +653,8 @@ void mbox_shutdown(struct mbox *mb)
  * @mb: the mailbox
  * @st: filled in whole (no byte left unset)
  *
- * Messages a receiver is still copying count as queued: they have not been
- * taken and may yet come back.
+ * A message a receiver is still copying out of a bounded mailbox counts as
+ * received already; should the copy fault, it comes back.
  */
 void mbox_stat(struct mbox *mb, struct mboxio_stat *st)
 {
@@ -702,7 +672,7 @@ void mbox_stat(struct mbox *mb, struct mboxio_stat *st)
 	spin_lock(&mb->lock);
 	if (mb->shutdown)
 		st->flags |= MBOX_STAT_SHUTDOWN;
-	st->queued = mb->queued + mb->inflight;
+	st->queued = mb->queued;
 	st->waiting_senders = mb->nr_senders;
 	st->waiting_receivers = mb->nr_receivers;
 	st->queued_bytes = mb->queued_bytes;
@@ -741,7 +711,7 @@ __poll_t mbox_poll_mask(struct mbox *mb, fmode_t fmode)
 		if ((fmode & FMODE_READ) && mbox_next_msg(mb))
 			mask |= EPOLLIN | EPOLLRDNORM;
 		if ((fmode & FMODE_WRITE) &&
-		    (mb->capacity ? mb->queued + mb->inflight < mb->capacity :
+		    (mb->capacity ? mb->queued < mb->capacity :
 				    mb->nr_receivers > 0))
 			mask |= EPOLLOUT | EPOLLWRNORM;
 	}

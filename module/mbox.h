@@ -19,8 +19,9 @@
  * A struct mbox_waiter lives on the stack of a task blocked in send or
  * receive. It is on mbox->senders or mbox->receivers while @state is
  * MBOX_W_WAITING; whoever changes @state (under mbox->lock) also unlinks it
- * and wakes its task. The task reads @state only under mbox->lock, so it
- * cannot miss a wakeup and never races with the waker on its own stack.
+ * and wakes its task. A final state is written last, with release
+ * semantics, and the waker never touches the waiter again; the task reads
+ * it with acquire semantics, with or without the lock (mailbox.c).
  */
 #ifndef _MBOX_INTERNAL_H
 #define _MBOX_INTERNAL_H
@@ -40,6 +41,14 @@
 #define MBOX_MAILBOXES_LIMIT	65536U
 #define MBOX_CAPACITY_LIMIT	65536U
 #define MBOX_MSG_SIZE_LIMIT	(4U << 20)
+
+/*
+ * The message cache (msg.c): mailboxes whose messages, header included,
+ * take at most MBOX_MSG_CACHE_BYTES keep up to MBOX_MSG_CACHE_MAX (and at
+ * most their capacity) of them for reuse.
+ */
+#define MBOX_MSG_CACHE_BYTES	512U
+#define MBOX_MSG_CACHE_MAX	64U
 
 /**
  * struct mbox_limit - a module parameter and the most it may be set to
@@ -67,7 +76,7 @@ struct seq_file;
 
 /**
  * struct mbox_msg - one message
- * @link:	on mbox->queue while queued.
+ * @link:	on mbox->queue while queued, on mbox->cache while spare.
  * @sender:	rendezvous only: the waiter offering this message, or NULL
  *		once that sender has gone (killed while a receiver copied).
  * @pid:	sender's thread group (reference held).
@@ -140,15 +149,15 @@ struct mbox_waiter {
  *			each offers its @msg; bounded: each waits for a slot.
  * @receivers:		waiters that wait to receive, oldest first. Never
  *			non-empty while a message could be handed to them.
- * @queued:		messages on @queue.
- * @inflight:		messages claimed from @queue by a receiver that is
- *			still copying; they keep their slot, so a faulting
- *			receiver can put one back without overfilling.
+ * @queued:		messages on @queue: at most @capacity, but for a
+ *			moment one more per receiver that faulted copying
+ *			a message out and put it back (mbox_put_back()).
  * @queued_bytes:	payload bytes on @queue.
  * @nr_senders:		entries on @senders.
  * @nr_receivers:	entries on @receivers.
  * @sent:		messages accepted.
- * @received:		messages taken.
+ * @received:		messages taken (bounded: claimed; one put back
+ *			after a fault is taken off again).
  * @last_seq:		delivery number of the last message claimed. Numbers
  *			follow the order messages leave the mailbox, which
  *			concurrent receivers may finish copying out of order.
@@ -156,6 +165,16 @@ struct mbox_waiter {
  * @poll_wq:		poll/epoll waiters only; senders and receivers sleep
  *			on their own waiters. Woken under @lock whenever a
  *			readiness condition may have become true.
+ * @cache_lock:		protects @cache and @nr_cached, nothing else. Taken
+ *			without @lock held and never nested with it.
+ * @cache:		spare messages for senders to fill (msg.c), linked
+ *			by their @link.
+ * @nr_cached:		messages on @cache; read locklessly (READ_ONCE) to
+ *			skip the lock when the cache is empty or full.
+ * @cache_max:		most messages @cache may hold; immutable.
+ * @cache_msg_bytes:	size every message of this mailbox is allocated at
+ *			(header and a @msg_size payload), or 0 if its
+ *			messages are too big to cache; immutable.
  */
 struct mbox {
 	struct kref ref;
@@ -174,7 +193,6 @@ struct mbox {
 	struct list_head senders;
 	struct list_head receivers;
 	u32 queued;
-	u32 inflight;
 	u64 queued_bytes;
 	u32 nr_senders;
 	u32 nr_receivers;
@@ -183,6 +201,12 @@ struct mbox {
 	u64 last_seq;
 	bool shutdown;
 	wait_queue_head_t poll_wq;
+
+	spinlock_t cache_lock;	/* see @cache_lock above */
+	struct list_head cache;
+	u32 nr_cached;
+	u32 cache_max;
+	u32 cache_msg_bytes;
 };
 
 /**
@@ -222,10 +246,19 @@ static inline void mbox_get(struct mbox *mb)
 int mbox_send(struct mbox *mb, const void __user *buf, u32 len,
 	      const struct mbox_wait *wait);
 int mbox_recv(struct mbox *mb, void __user *buf, u32 size,
-	      const struct mbox_wait *wait, struct mbox_delivery *dlv);
+	      const struct mbox_wait *wait, struct mbox_delivery *dlv,
+	      int (*report)(const struct mbox_delivery *dlv, void __user *uarg),
+	      void __user *uarg);
 void mbox_shutdown(struct mbox *mb);
 void mbox_stat(struct mbox *mb, struct mboxio_stat *st);
 __poll_t mbox_poll_mask(struct mbox *mb, fmode_t fmode);
+
+/* msg.c: message memory */
+void mbox_msg_cache_init(struct mbox *mb);
+struct mbox_msg *mbox_msg_new(struct mbox *mb, const void __user *buf,
+			      u32 len);
+void mbox_msg_free(struct mbox *mb, struct mbox_msg *msg);
+void mbox_msg_cache_drain(struct mbox *mb);
 
 /* registry.c: the name table, the mailbox count and access checks */
 int mbox_name_from_user(char *name, u64 uptr);

@@ -483,6 +483,106 @@ TEST_F(msg, recv_fault_keeps_message)
 	close(fd);
 }
 
+/*
+ * The results are written before the message is taken: a struct the kernel
+ * can read but not write fails the receive with EFAULT, and the message
+ * stays first in line with its number.
+ */
+TEST_F(msg, recv_results_unwritable_takes_nothing)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	struct mboxio_recvmsg *rm;
+	struct mboxio_batch b;
+	struct mboxio_stat st;
+	struct mboxio_recv *r, ok;
+	char buf[16];
+	void *page;
+	int fd;
+
+	MBOX_SKIP_GUARD();
+	fd = anon(self->dev, 4, 16);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, mbox_send(fd, "first", 6, 0, 0));
+	ASSERT_EQ(0, mbox_send(fd, "second", 7, 0, 0));
+
+	page = mmap(NULL, pg, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, page);
+	r = page;
+	r->buf = (uintptr_t)buf;
+	r->size = sizeof(buf);
+	rm = (void *)((char *)page + 64);
+	rm->buf = (uintptr_t)buf;
+	rm->size = sizeof(buf);
+	ASSERT_EQ(0, mprotect(page, pg, PROT_READ));
+	EXPECT_EQ(-EFAULT, mbox_ioctl(fd, MBOXIO_RECV, r));
+	memset(&b, 0, sizeof(b));
+	b.vec = (uintptr_t)rm;
+	b.count = 1;
+	EXPECT_EQ(-EFAULT, mbox_ioctl(fd, MBOXIO_RECVV, &b));
+	munmap(page, pg);
+
+	ASSERT_EQ(0, mbox_stat(fd, &st));
+	EXPECT_EQ(2U, st.queued);
+	EXPECT_EQ(0U, st.received);
+	EXPECT_EQ(6, mbox_recv(fd, buf, sizeof(buf), 0, 0, &ok));
+	EXPECT_EQ(0, memcmp(buf, "first", 6));
+	EXPECT_EQ(1U, ok.seq);
+	close(fd);
+}
+
+/*
+ * A message given back after a fault goes first in line even when a
+ * blocked sender has filled its slot meanwhile: for that moment the
+ * mailbox holds one more than its capacity, senders wait, and draining it
+ * gives every message once, in order.
+ */
+TEST_F(msg, fault_on_full_mailbox_gives_back)
+{
+	struct mboxio_stat st;
+	struct mboxio_recv r;
+	char buf[16];
+	int fd, sv[2];
+	pid_t pid;
+
+	MBOX_SKIP_GUARD();
+	fd = anon(self->dev, 1, 16);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, sync_pair(sv));
+	ASSERT_EQ(0, mbox_send(fd, "one", 4, 0, 0));
+	pid = mbox_fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		CHILD_CHECK(sync_post(sv[1], 'g') == 0);
+		CHILD_CHECK(mbox_send(fd, "two", 4, 0, 0) == 0);
+		_exit(0);
+	}
+	ASSERT_EQ('g', sync_wait(sv[0]));
+	ASSERT_EQ(0, mbox_wait_stat(fd, MBOX_STAT_FIELD(waiting_senders), 1));
+
+	/* The claim frees the slot for "two"; the fault puts "one" back. */
+	EXPECT_EQ(-EFAULT, mbox_recv(fd, mbox_bad_ptr(), sizeof(buf), 0, 0,
+				     NULL));
+	ASSERT_EQ(0, mbox_reap(pid));
+	ASSERT_EQ(0, mbox_stat(fd, &st));
+	EXPECT_EQ(2U, st.queued);
+	EXPECT_EQ(0U, st.received);
+	EXPECT_EQ(-EAGAIN, mbox_send(fd, "x", 1, MBOX_MSG_DONTWAIT, 0));
+
+	EXPECT_EQ(4, mbox_recv(fd, buf, sizeof(buf), 0, 0, &r));
+	EXPECT_STREQ("one", buf);
+	EXPECT_EQ(1U, r.seq);
+	/* Still full: one message queued in a mailbox of one. */
+	EXPECT_EQ(-EAGAIN, mbox_send(fd, "x", 1, MBOX_MSG_DONTWAIT, 0));
+	EXPECT_EQ(4, mbox_recv(fd, buf, sizeof(buf), 0, 0, &r));
+	EXPECT_STREQ("two", buf);
+	EXPECT_EQ(2U, r.seq);
+	EXPECT_EQ(0, mbox_send(fd, "x", 1, MBOX_MSG_DONTWAIT, 0));
+	close(sv[0]);
+	close(sv[1]);
+	close(fd);
+}
+
 TEST_F(msg, send_fault_delivers_nothing)
 {
 	long pg = sysconf(_SC_PAGESIZE);

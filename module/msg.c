@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Message memory: allocating a message and copying its payload in, the
+ * per-mailbox cache of small messages, freeing.
+ *
+ * A send allocates its message and copies the payload in before it takes
+ * any mailbox lock. The memory is charged to the sender's memory cgroup: a
+ * sender filling mailboxes pays for it, and when its cgroup (or the system)
+ * is out of memory the send fails with -ENOMEM rather than invoking the OOM
+ * killer or warning in the kernel log.
+ *
+ * Small messages are the ones whose cost is mostly allocation, so a mailbox
+ * whose whole message (header and largest payload) fits in
+ * MBOX_MSG_CACHE_BYTES keeps the messages its receivers are done with, up
+ * to MBOX_MSG_CACHE_MAX or its capacity, and its senders take those first.
+ * Every message of such a mailbox is allocated at that one size, so any
+ * cached message fits any payload. A recycled message stays charged to the
+ * cgroup that first allocated it; the cache holds at most a capacity's
+ * worth of what was queued, and goes when the mailbox does.
+ */
+
+#include <linux/cred.h>
+#include <linux/mm.h>
+#include <linux/overflow.h>
+#include <linux/pid.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "mbox.h"
+
+#define MBOX_MSG_GFP	(GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
+
+/**
+ * mbox_msg_cache_init() - size a new mailbox's message cache
+ * @mb: the mailbox, with its capacity and msg_size set
+ */
+void mbox_msg_cache_init(struct mbox *mb)
+{
+	size_t size = struct_size_t(struct mbox_msg, inline_data, mb->msg_size);
+
+	spin_lock_init(&mb->cache_lock);
+	INIT_LIST_HEAD(&mb->cache);
+	mb->nr_cached = 0;
+	mb->cache_max = 0;
+	mb->cache_msg_bytes = 0;
+	if (size > MBOX_MSG_CACHE_BYTES)
+		return;
+	mb->cache_msg_bytes = size;
+	/* A rendezvous mailbox holds one message per waiting sender. */
+	mb->cache_max = clamp_t(u32, mb->capacity, 4, MBOX_MSG_CACHE_MAX);
+}
+
+static void mbox_msg_destroy(struct mbox_msg *msg)
+{
+	if (msg->data != msg->inline_data)
+		kvfree(msg->data);
+	kfree(msg);
+}
+
+/* A cached message, or NULL. */
+static struct mbox_msg *mbox_msg_cache_get(struct mbox *mb)
+{
+	struct mbox_msg *msg;
+
+	if (!READ_ONCE(mb->nr_cached))
+		return NULL;
+	spin_lock(&mb->cache_lock);
+	msg = list_first_entry_or_null(&mb->cache, struct mbox_msg, link);
+	if (msg) {
+		list_del(&msg->link);
+		WRITE_ONCE(mb->nr_cached, mb->nr_cached - 1);
+	}
+	spin_unlock(&mb->cache_lock);
+	return msg;
+}
+
+/* Memory for a message of @len bytes, not yet filled in. */
+static struct mbox_msg *mbox_msg_alloc(struct mbox *mb, u32 len)
+{
+	size_t size = struct_size_t(struct mbox_msg, inline_data, len);
+	struct mbox_msg *msg;
+
+	if (mb->cache_msg_bytes) {
+		msg = mbox_msg_cache_get(mb);
+		if (!msg)
+			msg = kmalloc(mb->cache_msg_bytes, MBOX_MSG_GFP);
+		if (msg)
+			msg->data = msg->inline_data;
+		return msg;
+	}
+
+	/*
+	 * A payload that would push the header past a page gets a buffer of
+	 * its own, so a 4 KiB message costs two order-0 allocations rather
+	 * than one order-1, and a large one can fall back to vmalloc.
+	 */
+	if (size <= PAGE_SIZE) {
+		msg = kmalloc(size, MBOX_MSG_GFP);
+		if (msg)
+			msg->data = msg->inline_data;
+		return msg;
+	}
+	msg = kmalloc(sizeof(*msg), MBOX_MSG_GFP);
+	if (!msg)
+		return NULL;
+	msg->data = kvmalloc(len, MBOX_MSG_GFP);
+	if (!msg->data) {
+		kfree(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+/**
+ * mbox_msg_new() - a message holding a copy of the caller's payload
+ * @mb:		the mailbox it is for (its cache and size class)
+ * @buf:	user pointer to the payload
+ * @len:	payload length, at most @mb->msg_size
+ *
+ * Records the calling task's process and credentials as the sender. Must
+ * be called without @mb->lock: it allocates and copies from user space.
+ *
+ * Return: the message, owned by the caller; ERR_PTR(-ENOMEM or -EFAULT).
+ */
+struct mbox_msg *mbox_msg_new(struct mbox *mb, const void __user *buf,
+			      u32 len)
+{
+	struct mbox_msg *msg = mbox_msg_alloc(mb, len);
+
+	if (!msg)
+		return ERR_PTR(-ENOMEM);
+	msg->pid = NULL;
+	if (copy_from_user(msg->data, buf, len)) {
+		mbox_msg_free(mb, msg);
+		return ERR_PTR(-EFAULT);
+	}
+	msg->sender = NULL;
+	msg->seq = 0;
+	msg->len = len;
+	msg->pid = get_pid(task_tgid(current));
+	msg->uid = current_euid();
+	msg->gid = current_egid();
+	return msg;
+}
+
+/**
+ * mbox_msg_free() - be done with a message: recycle or free it
+ * @mb:		the mailbox it was allocated for
+ * @msg:	the message, owned by the caller and on no list
+ *
+ * Must be called without @mb->lock.
+ */
+void mbox_msg_free(struct mbox *mb, struct mbox_msg *msg)
+{
+	put_pid(msg->pid);
+	if (mb->cache_msg_bytes &&
+	    READ_ONCE(mb->nr_cached) < mb->cache_max) {
+		spin_lock(&mb->cache_lock);
+		if (mb->nr_cached < mb->cache_max) {
+			list_add(&msg->link, &mb->cache);
+			WRITE_ONCE(mb->nr_cached, mb->nr_cached + 1);
+			msg = NULL;
+		}
+		spin_unlock(&mb->cache_lock);
+		if (!msg)
+			return;
+	}
+	mbox_msg_destroy(msg);
+}
+
+/**
+ * mbox_msg_cache_drain() - free every cached message of a dying mailbox
+ * @mb: the mailbox; nobody else can reach it any more
+ */
+void mbox_msg_cache_drain(struct mbox *mb)
+{
+	struct mbox_msg *msg, *tmp;
+
+	list_for_each_entry_safe(msg, tmp, &mb->cache, link)
+		mbox_msg_destroy(msg);
+	INIT_LIST_HEAD(&mb->cache);
+	mb->nr_cached = 0;
+}
