@@ -231,6 +231,30 @@ bench-vm: bench-build
 
 .PHONY: bench bench-build bench-vm
 
+# make profile: where the time goes. Boots the VM with PROFILE_SMP vCPUs
+# (default 1), runs mbox-bench with PROFILE_ARGS under `perf record -a -g`
+# (Debian's linux-perf, cpu-clock sampling) and prints perf's report to
+# build/vm-profile.out. Example:
+#   make profile PROFILE_ARGS="-m mbox-bounded,pipe -x oneway -s 64 -r 3"
+PROFILE_ARGS	?= -m mbox-bounded -x oneway -s 64 -r 3
+PROFILE_SMP	?= 1
+
+profile: bench-build
+	scripts/install-deps.sh --profile
+	@mkdir -p $(BENCH_DIR)
+	@echo '$(PROFILE_ARGS)' >$(BENCH_DIR)/profile-args
+	scripts/mkinitramfs.sh $(BUILD)/initramfs-profile.cpio.gz \
+		scripts/vm-init.sh=/init scripts/guest-profile.sh=/payload.sh \
+		module/mbox.ko=/mbox.ko $(LIBMBOX_SO)=/usr/lib/libmbox.so.1 \
+		tools/bench/mbox-bench=/usr/bin/mbox-bench \
+		$(BENCH_DIR)/profile-args=/profile-args \
+		$$(readlink -f /usr/bin/perf)=/usr/bin/perf
+	KVER=$(KVER) SMP=$(PROFILE_SMP) BUILD=$(BUILD) MEM=2G \
+		VM_TIMEOUT=$(or $(VM_TIMEOUT),$(BENCH_TIMEOUT)) \
+		scripts/vm-run.sh profile $(BUILD)/initramfs-profile.cpio.gz
+
+.PHONY: profile
+
 # ---------------------------------------------------------------------------
 # make check-debug: the kselftests, then STRESS_PROGS, on a debug kernel.
 # scripts/build-debug-kernel.sh builds Debian's linux-source-6.12 with

@@ -4,18 +4,22 @@
 # kernel version (KVER) they will use. Idempotent, and quick when everything
 # is there: apt is only touched when dpkg says something is missing.
 #
-#   install-deps.sh [--debug]
+#   install-deps.sh [--debug] [--profile]
 #
 # --debug: also what `make check-debug` needs to build its debug kernel
 # (scripts/build-debug-kernel.sh).
+# --profile: also perf, which `make profile` runs inside the VM.
 set -euo pipefail
 
 debug=0
-case "${1:-}" in
-"") ;;
---debug) debug=1 ;;
-*) echo "usage: $0 [--debug]" >&2; exit 2 ;;
-esac
+profile=0
+for arg in "$@"; do
+	case "$arg" in
+	--debug) debug=1 ;;
+	--profile) profile=1 ;;
+	*) echo "usage: $0 [--debug] [--profile]" >&2; exit 2 ;;
+	esac
+done
 
 here=$(cd "$(dirname "$0")" && pwd)
 
@@ -41,6 +45,9 @@ pkgs=(
 )
 if [ "$debug" -eq 1 ]; then
 	pkgs+=(linux-source-6.12)	# the debug kernel's source
+fi
+if [ "$profile" -eq 1 ]; then
+	pkgs+=(linux-perf)		# perf, copied into the VM
 fi
 
 # Packages dpkg does not report as installed. A package dpkg has never
