@@ -10,25 +10,32 @@
  *
  * Who sleeps where. A task that must wait puts a struct mbox_waiter on its
  * stack onto mbox->senders or mbox->receivers, in arrival order, and sleeps
- * until its state leaves MBOX_W_WAITING (mbox_wait()). Nobody else sleeps
- * on a mailbox, so there is no shared wait queue to herd on.
+ * on mbox->wait_wq until its state leaves MBOX_W_WAITING (mbox_wait()).
+ * Its entry there wakes only for a wakeup that names its waiter
+ * (mbox_wake_fn()), so the queue never wakes a herd: it is the kernel's way
+ * to give a chosen task a synchronous (WF_SYNC) wakeup, as pipes do.
  *
  * Who wakes whom. mbox_dispatch() is the one place that pairs messages with
  * waiting receivers: the oldest receiver gets the oldest message; its
  * waiter is taken off the list and given its result under the lock, and
  * the task is woken after the lock is dropped (struct mbox_wakeups), as
  * ipc/mqueue.c does with its wake_q, so that it does not wake only to spin
- * on a lock its waker still holds. Every path that makes a message
+ * on a lock its waker still holds. The waker then holds no reference to
+ * the waiter, only its address as a key: a waiter leaves mbox->wait_wq
+ * under the queue's lock (finish_wait()) before its stack goes, and a key
+ * that no entry matches any more wakes nobody. Every path that makes a message
  * available (send, a freed slot, a message put back) or ends availability
  * (shutdown) calls mbox_dispatch(). A woken waiter already owns its result,
  * so it never loses a race and never waits again for the same event.
  *
  * Results without the lock. A waker writes a waiter's state last, with
  * release semantics, after every other field of the result, and never
- * touches the waiter (which lives on its task's stack) again: it holds a
- * reference to the task instead. The woken task reads its state with
- * acquire semantics and, if it has a final result, returns without taking
- * the lock again.
+ * touches the waiter (which lives on its task's stack) again. The woken
+ * task reads its state with acquire semantics and, if it has a final
+ * result, returns without taking the mailbox lock again. A wakeup whose
+ * key has meanwhile come to name a new waiter at the same address (the
+ * same task, waiting again) is spurious for it: it finds its state still
+ * MBOX_W_WAITING and queues itself again before it rechecks under the lock.
  *
  * Rendezvous. With capacity 0 a sender's message stays on offer on its own
  * waiter; a receiver claims it (the sender is off the list but not done),
@@ -45,10 +52,10 @@
 #include <linux/pid.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
-#include <linux/sched/task.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/user_namespace.h>
+#include <linux/wait.h>
 
 #include "mbox.h"
 
@@ -81,6 +88,7 @@ struct mbox *mbox_new(const struct mboxio_create *args)
 	INIT_LIST_HEAD(&mb->queue);
 	INIT_LIST_HEAD(&mb->senders);
 	INIT_LIST_HEAD(&mb->receivers);
+	init_waitqueue_head(&mb->wait_wq);
 	init_waitqueue_head(&mb->poll_wq);
 	mbox_msg_cache_init(mb);
 	/* Called from an ioctl on one of our files: the module is pinned. */
@@ -115,16 +123,29 @@ void mbox_put(struct mbox *mb)
 }
 
 /*
- * Tasks to wake once the mailbox lock is dropped: mbox_wakeups_flush().
+ * Waiters to wake once the mailbox lock is dropped: mbox_wakeups_flush().
  * Few events wake more than one or two tasks; past MBOX_WAKE_BATCH (a
  * shutdown with many senders, say) the rest are woken on the spot.
  */
 #define MBOX_WAKE_BATCH	8
 
 struct mbox_wakeups {
+	struct mbox *mb;
 	unsigned int nr;
-	struct task_struct *tasks[MBOX_WAKE_BATCH];
+	struct mbox_waiter *keys[MBOX_WAKE_BATCH];
 };
+
+/*
+ * Wake the task of waiter @key, if it still sleeps on @mb->wait_wq. @key
+ * is only compared, never followed: its task may have returned already.
+ * The wakeup is synchronous (WF_SYNC), as a pipe's: the waker is usually
+ * about to wait for the answer, so the scheduler may run the wakee on the
+ * waker's CPU instead of sending an interrupt to another.
+ */
+static void mbox_wake_key(struct mbox *mb, struct mbox_waiter *key)
+{
+	__wake_up_sync_key(&mb->wait_wq, TASK_NORMAL, key);
+}
 
 /*
  * Give @w its final @state and arrange for its task to be woken. The state
@@ -134,21 +155,17 @@ struct mbox_wakeups {
 static void mbox_set_state(struct mbox_wakeups *wq, struct mbox_waiter *w,
 			   enum mbox_wait_state state)
 {
-	struct task_struct *task = w->task;
-
-	if (task == current) {
+	if (w->wqe.private == current) {
 		w->state = state;	/* our own waiter: nobody to wake */
 		return;
 	}
-	get_task_struct(task);
 	/* Pairs with the acquire in mbox_wait() and mbox_wait_claimed(). */
 	smp_store_release(&w->state, state);
-	if (wq->nr < ARRAY_SIZE(wq->tasks)) {
-		wq->tasks[wq->nr++] = task;
+	if (wq->nr < ARRAY_SIZE(wq->keys)) {
+		wq->keys[wq->nr++] = w;
 		return;
 	}
-	wake_up_process(task);
-	put_task_struct(task);
+	mbox_wake_key(wq->mb, w);
 }
 
 /* Wake what mbox_set_state() collected; called without the lock. */
@@ -156,11 +173,34 @@ static void mbox_wakeups_flush(struct mbox_wakeups *wq)
 {
 	unsigned int i;
 
-	for (i = 0; i < wq->nr; i++) {
-		wake_up_process(wq->tasks[i]);
-		put_task_struct(wq->tasks[i]);
-	}
+	for (i = 0; i < wq->nr; i++)
+		mbox_wake_key(wq->mb, wq->keys[i]);
 	wq->nr = 0;
+}
+
+/*
+ * The wake function of a waiter's entry on @mb->wait_wq: wake only the
+ * waiter that mbox_wake_key() names, and take its entry off the queue (as
+ * autoremove_wake_function() does) so that it needs no lock to leave.
+ */
+static int mbox_wake_fn(struct wait_queue_entry *wqe, unsigned int mode,
+			int sync, void *key)
+{
+	if (container_of(wqe, struct mbox_waiter, wqe) != key)
+		return 0;
+	return autoremove_wake_function(wqe, mode, sync, key);
+}
+
+/* Set up @w for the current task; it is on no list yet. */
+static void mbox_waiter_init(struct mbox_waiter *w, u32 size)
+{
+	memset(w, 0, sizeof(*w));
+	w->state = MBOX_W_WAITING;
+	w->size = size;
+	w->wqe.private = current;
+	w->wqe.func = mbox_wake_fn;
+	INIT_LIST_HEAD(&w->wqe.entry);
+	INIT_LIST_HEAD(&w->link);
 }
 
 /* Take @w off its list with a result, to be woken. */
@@ -332,7 +372,13 @@ static int mbox_wait(struct mbox *mb, struct mbox_waiter *w, u32 *nr,
 			break;
 		}
 
-		set_current_state(TASK_INTERRUPTIBLE);
+		/*
+		 * Queued (again, if a stale wakeup took the entry off) before
+		 * the state is checked again under the lock: a waker that
+		 * gives us a result after that check finds the entry.
+		 */
+		prepare_to_wait_exclusive(&mb->wait_wq, &w->wqe,
+					  TASK_INTERRUPTIBLE);
 		spin_unlock(&mb->lock);
 		mbox_wakeups_flush(wq);
 		if (deadline == KTIME_MAX)
@@ -344,11 +390,14 @@ static int mbox_wait(struct mbox *mb, struct mbox_waiter *w, u32 *nr,
 						       CLOCK_MONOTONIC);
 		/* Pairs with mbox_set_state(): the result is ours, lock or not. */
 		if (smp_load_acquire(&w->state) != MBOX_W_WAITING)
-			return 0;
+			goto out_finish;
 		spin_lock(&mb->lock);
 	}
 	spin_unlock(&mb->lock);
 	mbox_wakeups_flush(wq);
+out_finish:
+	/* Off @mb->wait_wq, taking its lock only if no waker took us off. */
+	finish_wait(&mb->wait_wq, &w->wqe);
 	return err;
 }
 
@@ -366,13 +415,16 @@ static int mbox_wait_claimed(struct mbox *mb, struct mbox_waiter *w)
 {
 	int err = 0;
 
+	/* Pairs with mbox_set_state() in mbox_taken()/mbox_put_back(). */
+	if (smp_load_acquire(&w->state) != MBOX_W_CLAIMED)
+		return 0;	/* usual: the receiver finished before we ran */
 	for (;;) {
-		set_current_state(TASK_KILLABLE);
-		/* Pairs with mbox_set_state() in mbox_taken()/mbox_put_back(). */
+		prepare_to_wait_exclusive(&mb->wait_wq, &w->wqe, TASK_KILLABLE);
+		/* As above; queued first, so a later wakeup finds us. */
 		if (smp_load_acquire(&w->state) != MBOX_W_CLAIMED)
 			break;
 		if (fatal_signal_pending(current)) {
-			__set_current_state(TASK_RUNNING);
+			finish_wait(&mb->wait_wq, &w->wqe);
 			spin_lock(&mb->lock);
 			if (w->state == MBOX_W_CLAIMED) {
 				w->msg->sender = NULL;
@@ -383,7 +435,7 @@ static int mbox_wait_claimed(struct mbox *mb, struct mbox_waiter *w)
 		}
 		schedule();
 	}
-	__set_current_state(TASK_RUNNING);
+	finish_wait(&mb->wait_wq, &w->wqe);
 	return 0;
 }
 
@@ -401,14 +453,15 @@ static int mbox_wait_claimed(struct mbox *mb, struct mbox_waiter *w)
 int mbox_send(struct mbox *mb, const void __user *buf, u32 len,
 	      const struct mbox_wait *wait)
 {
-	struct mbox_waiter w = { .task = current, .state = MBOX_W_WAITING };
-	struct mbox_wakeups wq = { .nr = 0 };
+	struct mbox_wakeups wq = { .mb = mb };
+	struct mbox_waiter w;
 	struct mbox_msg *msg;
 	int err = 0;
 
 	msg = mbox_msg_new(mb, buf, len);
 	if (IS_ERR(msg))
 		return PTR_ERR(msg);
+	mbox_waiter_init(&w, 0);
 
 	spin_lock(&mb->lock);
 	if (mb->shutdown) {
@@ -526,7 +579,7 @@ static bool mbox_put_back(struct mbox *mb, struct mbox_msg *msg,
 static void mbox_finish_recv(struct mbox *mb, struct mbox_msg *msg,
 			     bool copied)
 {
-	struct mbox_wakeups wq = { .nr = 0 };
+	struct mbox_wakeups wq = { .mb = mb };
 
 	if (copied && mb->capacity)
 		goto out_free;
@@ -564,13 +617,9 @@ int mbox_recv(struct mbox *mb, void __user *buf, u32 size,
 	      int (*report)(const struct mbox_delivery *dlv, void __user *uarg),
 	      void __user *uarg)
 {
-	struct mbox_waiter w = {
-		.task = current,
-		.state = MBOX_W_WAITING,
-		.size = size,
-	};
 	struct user_namespace *ns = current_user_ns();
-	struct mbox_wakeups wq = { .nr = 0 };
+	struct mbox_wakeups wq = { .mb = mb };
+	struct mbox_waiter w;
 	struct mbox_msg *msg;
 	bool copied;
 	int err;
@@ -588,6 +637,7 @@ int mbox_recv(struct mbox *mb, void __user *buf, u32 size,
 		goto copy;
 	}
 
+	mbox_waiter_init(&w, size);
 	list_add_tail(&w.link, &mb->receivers);
 	mb->nr_receivers++;
 	mbox_dispatch(mb, &wq);
@@ -633,7 +683,7 @@ copy:
 void mbox_shutdown(struct mbox *mb)
 {
 	struct mbox_waiter *w, *tmp;
-	struct mbox_wakeups wq = { .nr = 0 };
+	struct mbox_wakeups wq = { .mb = mb };
 
 	spin_lock(&mb->lock);
 	if (!mb->shutdown) {

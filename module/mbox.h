@@ -113,14 +113,15 @@ enum mbox_wait_state {
 /**
  * struct mbox_waiter - a task blocked in send or receive
  * @link:	on mbox->senders or mbox->receivers while waiting.
- * @task:	the blocked task.
+ * @wqe:	the task's entry on mbox->wait_wq while it sleeps; @wqe.private
+ *		is the task. Woken by key (the waiter's address) only.
  * @state:	enum mbox_wait_state.
  * @msg:	sender: the message on offer; receiver: the message handed.
  * @size:	receiver: its buffer size; after TOO_SMALL, the size needed.
  */
 struct mbox_waiter {
 	struct list_head link;
-	struct task_struct *task;
+	struct wait_queue_entry wqe;
 	enum mbox_wait_state state;
 	struct mbox_msg *msg;
 	u32 size;
@@ -162,8 +163,12 @@ struct mbox_waiter {
  *			follow the order messages leave the mailbox, which
  *			concurrent receivers may finish copying out of order.
  * @shutdown:		no more sends; receivers drain then get EPIPE.
- * @poll_wq:		poll/epoll waiters only; senders and receivers sleep
- *			on their own waiters. Woken under @lock whenever a
+ * @wait_wq:		where blocked senders and receivers sleep, each with
+ *			its own exclusive entry (mbox_waiter.wqe) that only a
+ *			wakeup naming its waiter wakes (mailbox.c). Its own
+ *			lock nests inside @lock and is also taken alone, to
+ *			wake after @lock is dropped.
+ * @poll_wq:		poll/epoll waiters only. Woken under @lock whenever a
  *			readiness condition may have become true.
  * @cache_lock:		protects @cache and @nr_cached, nothing else. Taken
  *			without @lock held and never nested with it.
@@ -200,6 +205,7 @@ struct mbox {
 	u64 received;
 	u64 last_seq;
 	bool shutdown;
+	wait_queue_head_t wait_wq;
 	wait_queue_head_t poll_wq;
 
 	spinlock_t cache_lock;	/* see @cache_lock above */
