@@ -461,7 +461,6 @@ int mbox_send(struct mbox *mb, const void __user *buf, u32 len,
 	msg = mbox_msg_new(mb, buf, len);
 	if (IS_ERR(msg))
 		return PTR_ERR(msg);
-	mbox_waiter_init(&w, 0);
 
 	spin_lock(&mb->lock);
 	if (mb->shutdown) {
@@ -479,6 +478,7 @@ int mbox_send(struct mbox *mb, const void __user *buf, u32 len,
 		return 0;
 	}
 
+	mbox_waiter_init(&w, 0);
 	w.msg = msg;
 	if (!mb->capacity)
 		msg->sender = &w;
@@ -602,7 +602,8 @@ out_free:
  * @buf:	user pointer to the buffer
  * @size:	buffer size
  * @wait:	how long to wait
- * @dlv:	filled in with what the receiver learns
+ * @dlv:	filled in with what the receiver learns: the length; the
+ *		sender and number too if there is a @report to pass them on
  * @report:	if not NULL, called once the payload is in @buf, before the
  *		message is taken, to pass @dlv on to @uarg: if it fails, the
  *		message goes back as after a fault in the payload's copy.
@@ -617,7 +618,6 @@ int mbox_recv(struct mbox *mb, void __user *buf, u32 size,
 	      int (*report)(const struct mbox_delivery *dlv, void __user *uarg),
 	      void __user *uarg)
 {
-	struct user_namespace *ns = current_user_ns();
 	struct mbox_wakeups wq = { .mb = mb };
 	struct mbox_waiter w;
 	struct mbox_msg *msg;
@@ -663,10 +663,14 @@ int mbox_recv(struct mbox *mb, void __user *buf, u32 size,
 
 copy:
 	dlv->len = msg->len;
-	dlv->pid = pid_vnr(msg->pid);
-	dlv->uid = from_kuid_munged(ns, msg->uid);
-	dlv->gid = from_kgid_munged(ns, msg->gid);
-	dlv->seq = msg->seq;
+	if (report) {	/* read(2) reports nothing but the length */
+		struct user_namespace *ns = current_user_ns();
+
+		dlv->pid = pid_vnr(msg->pid);
+		dlv->uid = from_kuid_munged(ns, msg->uid);
+		dlv->gid = from_kgid_munged(ns, msg->gid);
+		dlv->seq = msg->seq;
+	}
 	copied = !copy_to_user(buf, msg->data, msg->len) &&
 		 (!report || !report(dlv, uarg));
 	mbox_finish_recv(mb, msg, copied);
