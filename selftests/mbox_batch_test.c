@@ -381,12 +381,8 @@ TEST_F(batch, rendezvous_recvv_takes_one_offer)
 	MBOX_SKIP_GUARD();
 	fd = mbox_create(self->dev, NULL, MBOX_FD_RDWR, 0600, 0, 32);
 	ASSERT_LE(0, fd);
-	pid = mbox_fork();
+	pid = mbox_fork_sender(fd, "offer", 5);
 	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		CHILD_CHECK(mbox_send(fd, "offer", 5, 0, 0) == 0);
-		_exit(0);
-	}
 	ASSERT_EQ(0, mbox_wait_stat(fd, MBOX_STAT_FIELD(waiting_senders), 1));
 	EXPECT_EQ(1, mbox_recvv(fd, self->r, 4, MBOX_MSG_DONTWAIT, 0));
 	EXPECT_EQ(5U, self->r[0].len);

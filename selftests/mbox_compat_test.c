@@ -148,12 +148,8 @@ TEST_F(compat, sender_pid_from_child)
 	MBOX_SKIP_GUARD();
 	fd = mbox_create(self->dev, NULL, MBOX_FD_RDWR, 0600, 0, 8);
 	ASSERT_LE(0, fd);
-	pid = mbox_fork();
+	pid = mbox_fork_sender(fd, "rv32", 4);
 	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		CHILD_CHECK(mbox_send(fd, "rv32", 4, 0, 0) == 0);
-		_exit(0);
-	}
 	ASSERT_EQ(0, mbox_wait_stat(fd, MBOX_STAT_FIELD(waiting_senders), 1));
 	EXPECT_EQ(4, mbox_recv(fd, buf, sizeof(buf), 0, 0, &r));
 	EXPECT_EQ(pid, r.pid);

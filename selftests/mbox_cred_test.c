@@ -67,12 +67,8 @@ TEST_F(cred, pid_of_child_sender)
 	MBOX_SKIP_GUARD();
 	fd = mbox_create(self->dev, NULL, MBOX_FD_RDWR, 0600, 0, 8);
 	ASSERT_LE(0, fd);
-	pid = mbox_fork();
+	pid = mbox_fork_sender(fd, "kid", 3);
 	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		CHILD_CHECK(mbox_send(fd, "kid", 3, 0, 0) == 0);
-		_exit(0);
-	}
 	EXPECT_EQ(3, mbox_recv(fd, buf, sizeof(buf), 0, 0, &r));
 	EXPECT_EQ(pid, r.pid);
 	EXPECT_EQ(0, mbox_reap(pid));

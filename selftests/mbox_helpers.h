@@ -240,6 +240,22 @@ static inline pid_t mbox_fork(void)
 	return pid;
 }
 
+/*
+ * Fork a child that sends @len bytes of @buf to @fd, waiting as long as
+ * that takes, and exits: 0 once sent, 1 if the send failed. Returns the
+ * child's pid to the parent, or -1.
+ */
+static inline pid_t mbox_fork_sender(int fd, const void *buf, uint32_t len)
+{
+	pid_t pid = mbox_fork();
+
+	if (pid == 0) {
+		CHILD_CHECK(mbox_send(fd, buf, len, 0, 0) == 0);
+		_exit(0);
+	}
+	return pid;
+}
+
 /* Wait for a child: 0 if it exited 0, its exit code, or 1000 + signal. */
 static inline int mbox_reap(pid_t pid)
 {
@@ -380,8 +396,8 @@ static inline int mbox_param_write(const char *name, unsigned long val)
 }
 
 /* MBOXIO_SENDV / MBOXIO_RECVV: how many messages moved, or -errno. */
-static inline int mbox_sendv(int fd, struct mboxio_sendmsg *vec, uint32_t count,
-			     uint32_t flags, uint64_t deadline_ns)
+static inline int mbox_batch(int fd, unsigned long cmd, void *vec,
+			     uint32_t count, uint32_t flags, uint64_t deadline_ns)
 {
 	struct mboxio_batch b = {
 		.vec = (uintptr_t)vec,
@@ -390,20 +406,19 @@ static inline int mbox_sendv(int fd, struct mboxio_sendmsg *vec, uint32_t count,
 		.deadline_ns = deadline_ns,
 	};
 
-	return mbox_ioctl(fd, MBOXIO_SENDV, &b);
+	return mbox_ioctl(fd, cmd, &b);
+}
+
+static inline int mbox_sendv(int fd, struct mboxio_sendmsg *vec, uint32_t count,
+			     uint32_t flags, uint64_t deadline_ns)
+{
+	return mbox_batch(fd, MBOXIO_SENDV, vec, count, flags, deadline_ns);
 }
 
 static inline int mbox_recvv(int fd, struct mboxio_recvmsg *vec, uint32_t count,
 			     uint32_t flags, uint64_t deadline_ns)
 {
-	struct mboxio_batch b = {
-		.vec = (uintptr_t)vec,
-		.count = count,
-		.flags = flags,
-		.deadline_ns = deadline_ns,
-	};
-
-	return mbox_ioctl(fd, MBOXIO_RECVV, &b);
+	return mbox_batch(fd, MBOXIO_RECVV, vec, count, flags, deadline_ns);
 }
 
 /*

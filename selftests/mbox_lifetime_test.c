@@ -225,12 +225,8 @@ TEST_F(life, anonymous_shared_by_fork)
 	ASSERT_EQ(0, mbox_stat(fd, &st));
 	EXPECT_EQ((__u32)MBOX_STAT_UNLINKED, st.flags);
 	EXPECT_EQ(0U, st.capacity);
-	pid = mbox_fork();
+	pid = mbox_fork_sender(fd, "anon", 4);
 	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		CHILD_CHECK(mbox_send(fd, "anon", 4, 0, 0) == 0);
-		_exit(0);
-	}
 	EXPECT_EQ(4, mbox_recv(fd, buf, sizeof(buf), 0, 0, &r));
 	EXPECT_EQ(0, memcmp(buf, "anon", 4));
 	EXPECT_EQ(pid, r.pid);

@@ -99,12 +99,8 @@ TEST_F(poll, rendezvous_blocked_sender_makes_readable)
 	MBOX_SKIP_GUARD();
 	fd = mbox_create(self->dev, NULL, MBOX_FD_RDWR, 0600, 0, 8);
 	ASSERT_LE(0, fd);
-	pid = mbox_fork();
+	pid = mbox_fork_sender(fd, "offer", 5);
 	ASSERT_LE(0, pid);
-	if (pid == 0) {
-		CHILD_CHECK(mbox_send(fd, "offer", 5, 0, 0) == 0);
-		_exit(0);
-	}
 	ASSERT_EQ(0, mbox_wait_stat(fd, MBOX_STAT_FIELD(waiting_senders), 1));
 	EXPECT_EQ(IN_BITS, revents(fd));
 	EXPECT_EQ(5, mbox_recv(fd, buf, sizeof(buf), MBOX_MSG_DONTWAIT, 0, NULL));
