@@ -15,10 +15,53 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/poll.h>
+#include <linux/overflow.h>
+#include <linux/pid.h>
 #include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/time_namespace.h>
 #include <linux/uaccess.h>
+#include <linux/uio.h>
+#include <linux/user_namespace.h>
 
 #include "mbox.h"
+
+/**
+ * struct mbox_file - what a mailbox file refers to
+ * @mb:		the mailbox (a reference held).
+ * @opener:	the accounting of the user who opened the file (a reference
+ *		held): write(2) charges it, and an ioctl send by that same
+ *		user finds it here instead of in the user table.
+ */
+struct mbox_file {
+	struct mbox *mb;
+	struct mbox_user *opener;
+};
+
+/*
+ * A deadline comes as CLOCK_MONOTONIC in the caller's time namespace, as
+ * clock_gettime() there reports it; the hrtimer needs the host's clock.
+ * timens_ktime_to_host() is what timerfd, futex and clock_nanosleep use,
+ * but its out-of-line half is not exported to modules, so this does the
+ * same from the inline timens_add_monotonic(), which adds the caller's
+ * monotonic offset (zero outside a time namespace). That is sound: a
+ * task's time namespace changes only by its own setns() or exec, never
+ * under one of its own system calls, and a namespace's offsets are frozen
+ * before any task enters it (timens_commit()). As in
+ * do_timens_ktime_to_host(), a deadline before the namespace's offset has
+ * passed already, and one the host cannot represent is "never".
+ */
+static ktime_t mbox_deadline_to_host(u64 deadline_ns)
+{
+	struct timespec64 offset = {};
+	ktime_t host;
+
+	timens_add_monotonic(&offset);
+	if (check_sub_overflow((ktime_t)deadline_ns, timespec64_to_ktime(offset),
+			       &host))
+		return KTIME_MAX;
+	return max_t(ktime_t, host, 0);
+}
 
 /* Parse the MBOX_MSG_* waiting rules shared by send and receive. */
 static int mbox_wait_from_user(const struct file *file, u32 flags,
@@ -30,16 +73,48 @@ static int mbox_wait_from_user(const struct file *file, u32 flags,
 		return -EINVAL;
 	if (!(flags & MBOX_MSG_DEADLINE) && deadline_ns)
 		return -EINVAL;
+	/* Past the kernel's signed 64-bit time: a caller's arithmetic bug. */
+	if (deadline_ns > KTIME_MAX)
+		return -EINVAL;
 
 	wait->nowait = (flags & MBOX_MSG_DONTWAIT) ||
 		       (file->f_flags & O_NONBLOCK);
 	wait->deadline = KTIME_MAX;
-	if ((flags & MBOX_MSG_DEADLINE) && deadline_ns < KTIME_MAX)
-		wait->deadline = ns_to_ktime(deadline_ns);
+	if ((flags & MBOX_MSG_DEADLINE) && deadline_ns != KTIME_MAX)
+		wait->deadline = mbox_deadline_to_host(deadline_ns);
 	return 0;
 }
 
-static long mbox_ioctl_send(struct file *file, struct mbox *mb,
+/*
+ * Send @len bytes at @buf as the caller. An ioctl is a request the calling
+ * task makes itself, so its message carries the caller's credentials, as
+ * SCM_CREDENTIALS does (write(2) differs: mbox_file_write_iter()).
+ */
+static int mbox_send_user(struct mbox_file *mf, u64 buf, u32 len,
+			  const struct mbox_wait *wait)
+{
+	struct mbox_sender sender = {
+		.cred = current_cred(),
+		.user = mf->opener,
+	};
+	struct mbox_msg *msg;
+	struct iov_iter from;
+
+	if (!uid_eq(sender.cred->uid, mf->opener->uid)) {
+		sender.user = mbox_user_get(sender.cred->uid);
+		if (!sender.user)
+			return -ENOMEM;
+	}
+	iov_iter_ubuf(&from, ITER_SOURCE, u64_to_user_ptr(buf), len);
+	msg = mbox_msg_new(mf->mb, &from, &sender);
+	if (sender.user != mf->opener)
+		mbox_user_put(sender.user);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
+	return mbox_send(mf->mb, msg, wait);
+}
+
+static long mbox_ioctl_send(struct file *file, struct mbox_file *mf,
 			    struct mboxio_send __user *uarg)
 {
 	struct mboxio_send args;
@@ -55,41 +130,63 @@ static long mbox_ioctl_send(struct file *file, struct mbox *mb,
 	err = mbox_wait_from_user(file, args.flags, args.deadline_ns, &wait);
 	if (err)
 		return err;
-	if (args.len > mb->msg_size)
-		return -EMSGSIZE;
-	return mbox_send(mb, u64_to_user_ptr(args.buf), args.len, &wait);
+	return mbox_send_user(mf, args.buf, args.len, &wait);
 }
 
 /*
- * Pass a delivery on to user space: one copy of the struct's output half,
- * len to seq; the caller's input half is left as it was.
+ * What a receiver learns about a message: its sender's thread group in the
+ * receiver's pid namespace and its ids in the receiver's user namespace.
  */
-static int mbox_report_recv(const struct mbox_delivery *dlv, void __user *p)
-{
-	const size_t start = offsetof(struct mboxio_recv, len);
-	struct mboxio_recv out = {
-		.len = dlv->len,
-		.pid = dlv->pid,
-		.uid = dlv->uid,
-		.gid = dlv->gid,
-		.seq = dlv->seq,
-	};
+struct mbox_delivery {
+	pid_t pid;
+	uid_t uid;
+	gid_t gid;
+};
 
-	BUILD_BUG_ON(start != 24);
-	if (copy_to_user(p + start, (char *)&out + start, sizeof(out) - start))
+static void mbox_delivery_fill(struct mbox_delivery *dlv,
+			       const struct mbox_msg *msg)
+{
+	struct user_namespace *ns = current_user_ns();
+
+	dlv->pid = pid_vnr(msg->pid);
+	dlv->uid = from_kuid_munged(ns, msg->uid);
+	dlv->gid = from_kgid_munged(ns, msg->gid);
+}
+
+/*
+ * Copy a claimed message out, payload first, then its results: @out
+ * (@out_len bytes, written to @uout). Either copy faulting puts the
+ * message back, as if it had never been claimed.
+ *
+ * Return: the message length, or -EFAULT.
+ */
+static int mbox_copy_out(struct mbox *mb, struct mbox_msg *msg, u64 buf,
+			 void __user *uout, const void *out, size_t out_len)
+{
+	int len = msg->len;
+
+	if (copy_to_user(u64_to_user_ptr(buf), msg->data, len) ||
+	    copy_to_user(uout, out, out_len)) {
+		mbox_recv_undo(mb, msg);
 		return -EFAULT;
-	return 0;
+	}
+	mbox_recv_done(mb, msg);
+	return len;
 }
 
 static long mbox_ioctl_recv(struct file *file, struct mbox *mb,
 			    struct mboxio_recv __user *uarg)
 {
-	struct mbox_delivery dlv = {};
+	const size_t start = offsetof(struct mboxio_recv, len);
+	struct mbox_delivery dlv;
 	struct mboxio_recv args;
 	struct mbox_wait wait;
+	struct mbox_msg *msg;
+	u32 needed;
 	int ret;
 
 	BUILD_BUG_ON(sizeof(args) != 48);
+	BUILD_BUG_ON(start != 24);
 
 	if (!(file->f_mode & FMODE_READ))
 		return -EBADF;
@@ -99,15 +196,22 @@ static long mbox_ioctl_recv(struct file *file, struct mbox *mb,
 	if (ret)
 		return ret;
 
-	/*
-	 * The results are written before the message is taken: if they
-	 * cannot be, the message goes back and the call fails with -EFAULT.
-	 */
-	ret = mbox_recv(mb, u64_to_user_ptr(args.buf), args.size, &wait, &dlv,
-			mbox_report_recv, uarg);
-	if (ret == -EMSGSIZE && put_user(dlv.len, &uarg->len))
-		return -EFAULT;
-	return ret;
+	msg = mbox_recv_claim(mb, args.size, &wait, &needed);
+	if (IS_ERR(msg)) {
+		ret = PTR_ERR(msg);
+		if (ret == -EMSGSIZE && put_user(needed, &uarg->len))
+			return -EFAULT;
+		return ret;
+	}
+	mbox_delivery_fill(&dlv, msg);
+	args.len = msg->len;
+	args.pid = dlv.pid;
+	args.uid = dlv.uid;
+	args.gid = dlv.gid;
+	args.seq = msg->seq;
+	/* The output half, len to seq; the caller's input half stays. */
+	return mbox_copy_out(mb, msg, args.buf, (void __user *)uarg + start,
+			     (char *)&args + start, sizeof(args) - start);
 }
 
 static int mbox_batch_from_user(const struct file *file,
@@ -133,7 +237,7 @@ static int mbox_batch_from_user(const struct file *file,
  * only the first message may wait. It saves a system call per message,
  * which is most of the cost of a small message.
  */
-static long mbox_ioctl_sendv(struct file *file, struct mbox *mb,
+static long mbox_ioctl_sendv(struct file *file, struct mbox_file *mf,
 			     struct mboxio_batch __user *uarg)
 {
 	struct mboxio_sendmsg __user *uvec;
@@ -157,53 +261,47 @@ static long mbox_ioctl_sendv(struct file *file, struct mbox *mb,
 			err = -EFAULT;
 		else if (m.__pad)
 			err = -EINVAL;
-		else if (m.len > mb->msg_size)
-			err = -EMSGSIZE;
 		else
-			err = mbox_send(mb, u64_to_user_ptr(m.buf), m.len, &wait);
+			err = mbox_send_user(mf, m.buf, m.len, &wait);
 		if (err)
 			break;
 	}
 	return i ? i : err;
 }
 
-/* As mbox_report_recv(), for one element of a batch (__pad stays 0). */
-static int mbox_report_recvmsg(const struct mbox_delivery *dlv,
-			       void __user *p)
-{
-	const size_t start = offsetof(struct mboxio_recvmsg, len);
-	struct mboxio_recvmsg out = {
-		.len = dlv->len,
-		.pid = dlv->pid,
-		.uid = dlv->uid,
-		.gid = dlv->gid,
-		.seq = dlv->seq,
-	};
-
-	BUILD_BUG_ON(start != 12);
-	if (copy_to_user(p + start, (char *)&out + start, sizeof(out) - start))
-		return -EFAULT;
-	return 0;
-}
-
+/* One element of MBOXIO_RECVV: as MBOXIO_RECV, into @um. */
 static int mbox_recv_one(struct mbox *mb, struct mboxio_recvmsg __user *um,
 			 const struct mbox_wait *wait)
 {
-	struct mbox_delivery dlv = {};
+	const size_t start = offsetof(struct mboxio_recvmsg, len);
+	struct mbox_delivery dlv;
 	struct mboxio_recvmsg m;
+	struct mbox_msg *msg;
+	u32 needed;
 	int ret;
 
 	BUILD_BUG_ON(sizeof(m) != 40);
+	BUILD_BUG_ON(start != 12);
 
 	if (copy_from_user(&m, um, sizeof(m)))
 		return -EFAULT;
 	if (m.__pad)
 		return -EINVAL;
-	/* As for MBOXIO_RECV: the results are written before the take. */
-	ret = mbox_recv(mb, u64_to_user_ptr(m.buf), m.size, wait, &dlv,
-			mbox_report_recvmsg, um);
-	if (ret == -EMSGSIZE && put_user(dlv.len, &um->len))
-		return -EFAULT;
+	msg = mbox_recv_claim(mb, m.size, wait, &needed);
+	if (IS_ERR(msg)) {
+		ret = PTR_ERR(msg);
+		if (ret == -EMSGSIZE && put_user(needed, &um->len))
+			return -EFAULT;
+		return ret;
+	}
+	mbox_delivery_fill(&dlv, msg);
+	m.len = msg->len;
+	m.pid = dlv.pid;
+	m.uid = dlv.uid;
+	m.gid = dlv.gid;
+	m.seq = msg->seq;
+	ret = mbox_copy_out(mb, msg, m.buf, (void __user *)um + start,
+			    (char *)&m + start, sizeof(m) - start);
 	return ret < 0 ? ret : 0;
 }
 
@@ -237,7 +335,7 @@ static long mbox_ioctl_stat(struct mbox *mb, struct mboxio_stat __user *uarg)
 
 	BUILD_BUG_ON(sizeof(st) != 64);
 
-	mbox_stat(mb, &st);
+	mbox_stat(mb, &st, current_user_ns());
 	if (copy_to_user(uarg, &st, sizeof(st)))
 		return -EFAULT;
 	return 0;
@@ -246,18 +344,19 @@ static long mbox_ioctl_stat(struct mbox *mb, struct mboxio_stat __user *uarg)
 static long mbox_file_ioctl(struct file *file, unsigned int cmd,
 			    unsigned long arg)
 {
-	struct mbox *mb = file->private_data;
+	struct mbox_file *mf = file->private_data;
+	struct mbox *mb = mf->mb;
 	void __user *uarg = (void __user *)arg;
 
 	switch (cmd) {
 	case MBOXIO_SEND:
-		return mbox_ioctl_send(file, mb, uarg);
+		return mbox_ioctl_send(file, mf, uarg);
 	case MBOXIO_RECV:
 		return mbox_ioctl_recv(file, mb, uarg);
 	case MBOXIO_STAT:
 		return mbox_ioctl_stat(mb, uarg);
 	case MBOXIO_SENDV:
-		return mbox_ioctl_sendv(file, mb, uarg);
+		return mbox_ioctl_sendv(file, mf, uarg);
 	case MBOXIO_RECVV:
 		return mbox_ioctl_recvv(file, mb, uarg);
 	case MBOXIO_SHUTDOWN:
@@ -271,58 +370,93 @@ static long mbox_file_ioctl(struct file *file, unsigned int cmd,
 }
 
 /* read(2) and write(2) wait as the fd's O_NONBLOCK says, with no deadline. */
-static void mbox_wait_from_file(const struct file *file, struct mbox_wait *wait)
+static void mbox_wait_from_kiocb(const struct kiocb *iocb,
+				 struct mbox_wait *wait)
 {
-	wait->nowait = file->f_flags & O_NONBLOCK;
+	wait->nowait = (iocb->ki_filp->f_flags & O_NONBLOCK) ||
+		       (iocb->ki_flags & IOCB_NOWAIT);
 	wait->deadline = KTIME_MAX;
 }
 
 /*
- * One message per read, as MBOXIO_RECV; a shut-down and drained mailbox
- * reads as end of file, so cat(1) and shell loops stop there.
+ * One message per read, as MBOXIO_RECV, whatever the number of iovecs
+ * (readv(2) scatters the one message); a shut-down and drained mailbox
+ * reads as end of file, so cat(1) and shell loops stop there. A read
+ * therefore cannot tell an empty message from the end: MBOXIO_RECV can.
  */
-static ssize_t mbox_file_read(struct file *file, char __user *buf,
-			      size_t count, loff_t *ppos)
+static ssize_t mbox_file_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
-	struct mbox_delivery dlv;
+	struct mbox_file *mf = iocb->ki_filp->private_data;
+	struct mbox *mb = mf->mb;
+	size_t size = min_t(size_t, iov_iter_count(to), U32_MAX);
 	struct mbox_wait wait;
-	int ret;
+	struct mbox_msg *msg;
+	u32 needed;
+	ssize_t len;
 
-	mbox_wait_from_file(file, &wait);
-	ret = mbox_recv(file->private_data, buf, min_t(size_t, count, U32_MAX),
-			&wait, &dlv, NULL, NULL);
-	return ret == -EPIPE ? 0 : ret;
+	mbox_wait_from_kiocb(iocb, &wait);
+	msg = mbox_recv_claim(mb, size, &wait, &needed);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg) == -EPIPE ? 0 : PTR_ERR(msg);
+	len = msg->len;
+	if (copy_to_iter(msg->data, len, to) != len) {
+		mbox_recv_undo(mb, msg);
+		return -EFAULT;
+	}
+	mbox_recv_done(mb, msg);
+	return len;
 }
 
-/* One message per write, as MBOXIO_SEND: all of @count or nothing. */
-static ssize_t mbox_file_write(struct file *file, const char __user *buf,
-			       size_t count, loff_t *ppos)
+/*
+ * One message per write, as MBOXIO_SEND: all of it or nothing, however
+ * many iovecs writev(2) gathers it from. The message carries the
+ * credentials of whoever opened the file, not the writer's: a write
+ * handler must not act on current's credentials, or a setuid program
+ * writing to an inherited fd (its stderr, say) would vouch for whatever
+ * its caller sends. The opener is charged for its memory too, and only
+ * the opener's CAP_SYS_RESOURCE exceeds the limit.
+ */
+static ssize_t mbox_file_write_iter(struct kiocb *iocb, struct iov_iter *from)
 {
-	struct mbox *mb = file->private_data;
+	struct file *file = iocb->ki_filp;
+	struct mbox_file *mf = file->private_data;
+	struct mbox_sender sender = {
+		.cred = file->f_cred,
+		.user = mf->opener,
+		.file = file,
+	};
+	size_t len = iov_iter_count(from);
 	struct mbox_wait wait;
+	struct mbox_msg *msg;
 	int err;
 
-	if (count > mb->msg_size)
-		return -EMSGSIZE;
-	mbox_wait_from_file(file, &wait);
-	err = mbox_send(mb, buf, count, &wait);
-	return err ? err : count;
+	mbox_wait_from_kiocb(iocb, &wait);
+	msg = mbox_msg_new(mf->mb, from, &sender);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
+	err = mbox_send(mf->mb, msg, &wait);
+	return err ? err : len;
 }
 
 static __poll_t mbox_file_poll(struct file *file, poll_table *pt)
 {
-	struct mbox *mb = file->private_data;
+	struct mbox *mb = ((struct mbox_file *)file->private_data)->mb;
 
 	poll_wait(file, &mb->poll_wq, pt);
+	/*
+	 * Queued before the state is read: pairs with the full barrier in
+	 * mbox_recv_done(), which checks for pollers without the lock.
+	 */
+	smp_mb();
 	return mbox_poll_mask(mb, file->f_mode);
 }
 
 static void mbox_file_show_fdinfo(struct seq_file *m, struct file *file)
 {
-	struct mbox *mb = file->private_data;
+	struct mbox *mb = ((struct mbox_file *)file->private_data)->mb;
 	struct mboxio_stat st;
 
-	mbox_stat(mb, &st);
+	mbox_stat(mb, &st, seq_user_ns(m));
 	seq_printf(m, "mbox-name:\t%s\n", mb->name[0] ? mb->name : "(anonymous)");
 	seq_printf(m, "mbox-capacity:\t%u\nmbox-msg-size:\t%u\n",
 		   st.capacity, st.msg_size);
@@ -341,15 +475,19 @@ static void mbox_file_show_fdinfo(struct seq_file *m, struct file *file)
 
 static int mbox_file_release(struct inode *inode, struct file *file)
 {
-	mbox_put(file->private_data);
+	struct mbox_file *mf = file->private_data;
+
+	mbox_user_put(mf->opener);
+	mbox_put(mf->mb);
+	kfree(mf);
 	return 0;
 }
 
 static const struct file_operations mbox_fops = {
 	.owner		= THIS_MODULE,
 	.release	= mbox_file_release,
-	.read		= mbox_file_read,
-	.write		= mbox_file_write,
+	.read_iter	= mbox_file_read_iter,
+	.write_iter	= mbox_file_write_iter,
 	.poll		= mbox_file_poll,
 	.unlocked_ioctl	= mbox_file_ioctl,
 	.compat_ioctl	= compat_ptr_ioctl,
@@ -373,20 +511,32 @@ int mbox_install_fd(struct mbox *mb, u32 fd_flags)
 		[MBOX_FD_SEND] = O_WRONLY,
 		[MBOX_FD_RDWR] = O_RDWR,
 	};
+	struct mbox_file *mf;
 	struct file *file;
-	int oflags, fd;
+	int oflags, fd, err;
 
 	oflags = accmode[fd_flags & MBOX_FD_RDWR];
 	if (fd_flags & MBOX_FD_NONBLOCK)
 		oflags |= O_NONBLOCK;
 
+	mf = kmalloc(sizeof(*mf), GFP_KERNEL_ACCOUNT);
+	if (!mf)
+		return -ENOMEM;
+	mf->mb = mb;
+	mf->opener = mbox_user_get(current_uid());	/* f_cred's uid */
+	if (!mf->opener) {
+		err = -ENOMEM;
+		goto out_free;
+	}
 	fd = get_unused_fd_flags(fd_flags & MBOX_FD_CLOEXEC ? O_CLOEXEC : 0);
-	if (fd < 0)
-		return fd;
-	file = anon_inode_getfile("[mbox]", &mbox_fops, mb, oflags);
+	if (fd < 0) {
+		err = fd;
+		goto out_put_user;
+	}
+	file = anon_inode_getfile("[mbox]", &mbox_fops, mf, oflags);
 	if (IS_ERR(file)) {
-		put_unused_fd(fd);
-		return PTR_ERR(file);
+		err = PTR_ERR(file);
+		goto out_put_fd;
 	}
 	/*
 	 * Messages, not a byte stream with offsets: no seek, pread or pwrite
@@ -395,4 +545,12 @@ int mbox_install_fd(struct mbox *mb, u32 fd_flags)
 	stream_open(file_inode(file), file);
 	fd_install(fd, file);
 	return fd;
+
+out_put_fd:
+	put_unused_fd(fd);
+out_put_user:
+	mbox_user_put(mf->opener);
+out_free:
+	kfree(mf);
+	return err;
 }

@@ -38,12 +38,23 @@
  * MBOX_W_WAITING and queues itself again before it rechecks under the lock.
  *
  * Rendezvous. With capacity 0 a sender's message stays on offer on its own
- * waiter; a receiver claims it (the sender is off the list but not done),
- * copies it out, and only then marks the sender done. If the copy faults
- * the offer goes back to the head of the list, so a failed receive takes
- * nothing and a sender whose call fails has delivered nothing.
+ * waiter until a receiver claims it; the claim completes the send. The
+ * payload is already in kernel memory, so the sender never waits for the
+ * receiver's copy-out, which a receiver can stall at will (userfaultfd,
+ * FUSE): a sender's deadline, signals and MBOX_MSG_DONTWAIT rule its wait
+ * alone. If the copy faults the message goes onto the queue, ahead of every
+ * offer, for the next receiver: a failed receive takes nothing, and a
+ * message whose send succeeded is never lost.
+ *
+ * Claim and finish. A receiver claims a message under the lock
+ * (mbox_recv_claim()), copies it out without the lock, and then either is
+ * done with it (mbox_recv_done(), usually without the lock) or puts it back
+ * (mbox_recv_undo()) where it was in line, with its number. Until then the
+ * message keeps its slot in a bounded mailbox and, after shutdown, keeps
+ * receivers from being told that the mailbox is drained (@taking).
  */
 
+#include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/hrtimer.h>
@@ -96,17 +107,53 @@ struct mbox *mbox_new(const struct mboxio_create *args)
 	return mb;
 }
 
+/**
+ * mbox_charge_creator() - charge a new mailbox to the user creating it
+ * @mb: a mailbox from mbox_new(), not yet visible to anyone
+ *
+ * The creator's real uid owns one more mailbox and pays for the mailbox's
+ * fixed memory (user.c) until it is freed. CAP_SYS_RESOURCE exceeds the
+ * limits; it is asked for only when they would refuse.
+ *
+ * Return: 0, -EDQUOT past max_user_mailboxes or max_user_bytes, -ENOMEM.
+ */
+int mbox_charge_creator(struct mbox *mb)
+{
+	struct mbox_user *u = mbox_user_get(current_uid());
+	u32 fixed = kmalloc_size_roundup(sizeof(*mb)) +
+		    mbox_msg_cache_charge(mb);
+	int err;
+
+	if (!u)
+		return -ENOMEM;
+	err = mbox_user_charge_mailbox(u, fixed, false);
+	if (err == -EDQUOT && capable(CAP_SYS_RESOURCE))
+		err = mbox_user_charge_mailbox(u, fixed, true);
+	if (err) {
+		mbox_user_put(u);
+		return err;
+	}
+	mb->user = u;
+	mb->fixed_charge = fixed;
+	return 0;
+}
+
 static void mbox_free(struct kref *ref)
 {
 	struct mbox *mb = container_of(ref, struct mbox, ref);
 	struct mbox_msg *msg, *tmp;
 
 	/* No file and no name refer to it: nobody can be waiting on it. */
-	WARN_ON_ONCE(!list_empty(&mb->senders) || !list_empty(&mb->receivers));
+	WARN_ON_ONCE(!list_empty(&mb->senders) || !list_empty(&mb->receivers) ||
+		     atomic_read(&mb->taking));
 	list_for_each_entry_safe(msg, tmp, &mb->queue, link)
 		mbox_msg_free(mb, msg);
 	mbox_msg_cache_drain(mb);
 	mbox_forget(mb);
+	if (mb->user) {
+		mbox_user_uncharge_mailbox(mb->user, mb->fixed_charge);
+		mbox_user_put(mb->user);
+	}
 	kfree(mb);
 	module_put(THIS_MODULE);
 }
@@ -159,7 +206,7 @@ static void mbox_set_state(struct mbox_wakeups *wq, struct mbox_waiter *w,
 		w->state = state;	/* our own waiter: nobody to wake */
 		return;
 	}
-	/* Pairs with the acquire in mbox_wait() and mbox_wait_claimed(). */
+	/* Pairs with the acquire in mbox_wait(). */
 	smp_store_release(&w->state, state);
 	if (wq->nr < ARRAY_SIZE(wq->keys)) {
 		wq->keys[wq->nr++] = w;
@@ -208,7 +255,7 @@ static void mbox_wake(struct mbox_wakeups *wq, struct mbox_waiter *w,
 		      u32 *nr, enum mbox_wait_state state)
 {
 	list_del_init(&w->link);
-	(*nr)--;
+	WRITE_ONCE(*nr, *nr - 1);
 	mbox_set_state(wq, w, state);
 }
 
@@ -229,25 +276,70 @@ static void mbox_poll_wake(struct mbox *mb, __poll_t events)
 		wake_up_interruptible_poll(&mb->poll_wq, events);
 }
 
-static void mbox_enqueue(struct mbox *mb, struct mbox_msg *msg)
+/*
+ * The queue, in one place: where a message goes in (mbox_queue_insert()),
+ * which message leaves next (mbox_next_msg()), and whether a bounded
+ * mailbox has room (mbox_has_room()).
+ *
+ * @queue is sorted by each message's @order, the time it entered the
+ * mailbox. A new message has the highest @order and goes to the tail. A
+ * message a faulting receiver puts back was at the head when it was
+ * claimed, so only other messages put back can stand before it: it goes
+ * back after those that arrived before it, which restores FIFO order
+ * however many receivers fault, in whatever order. The walk covers only
+ * messages put back, at most one per receiver copying at the time.
+ */
+static void mbox_queue_insert(struct mbox *mb, struct mbox_msg *msg)
 {
-	list_add_tail(&msg->link, &mb->queue);
+	struct list_head *at = &mb->queue;	/* the tail */
+	struct mbox_msg *pos;
+
+	if (!list_empty(&mb->queue) &&
+	    list_last_entry(&mb->queue, struct mbox_msg, link)->order >
+	    msg->order) {
+		list_for_each_entry(pos, &mb->queue, link) {
+			if (pos->order > msg->order) {
+				at = &pos->link;
+				break;
+			}
+		}
+	}
+	list_add_tail(&msg->link, at);	/* before @at */
 	mb->queued++;
 	mb->queued_bytes += msg->len;
-	mb->sent++;
 	mbox_poll_wake(mb, EPOLLIN | EPOLLRDNORM);
 }
 
-/* The message the next receiver would get, or NULL. */
+/* Accept a new message into a bounded mailbox's queue. */
+static void mbox_enqueue(struct mbox *mb, struct mbox_msg *msg)
+{
+	msg->order = mb->arrivals++;
+	mb->sent++;
+	mbox_queue_insert(mb, msg);
+}
+
+/*
+ * The message the next receiver would get, or NULL: the head of the queue;
+ * on a rendezvous mailbox whose queue is empty, the oldest offer.
+ */
 static struct mbox_msg *mbox_next_msg(struct mbox *mb)
 {
 	struct mbox_waiter *s;
 
-	if (mb->capacity)
+	if (!list_empty(&mb->queue) || mb->capacity)
 		return list_first_entry_or_null(&mb->queue, struct mbox_msg,
 						link);
 	s = list_first_entry_or_null(&mb->senders, struct mbox_waiter, link);
 	return s ? s->msg : NULL;
+}
+
+/*
+ * Whether a bounded mailbox can accept one more message: a message being
+ * copied out keeps its slot (@taking). Never true with capacity 0.
+ */
+static bool mbox_has_room(struct mbox *mb)
+{
+	return mb->queued + atomic_read(&mb->taking) < mb->capacity;
 }
 
 /* Admit blocked senders of a bounded mailbox into its free slots. */
@@ -255,7 +347,7 @@ static void mbox_admit(struct mbox *mb, struct mbox_wakeups *wq)
 {
 	struct mbox_waiter *s;
 
-	while (mb->queued < mb->capacity) {
+	while (mbox_has_room(mb)) {
 		s = list_first_entry_or_null(&mb->senders, struct mbox_waiter,
 					     link);
 		if (!s)
@@ -266,41 +358,47 @@ static void mbox_admit(struct mbox *mb, struct mbox_wakeups *wq)
 }
 
 /*
- * Claim @msg, the next message, for a receiver that will copy it out, and
- * number it: numbers follow the order messages leave the mailbox.
- * Bounded: the message leaves the queue and counts as received, and its
- * slot goes to the oldest blocked sender at once, so the receiver needs
- * no second trip through the lock once its copy succeeds.
- * Rendezvous: its sender leaves the list but is not done; it is not woken,
- * since it has nothing to do until the receiver finishes.
+ * Claim @msg, the next message (mbox_next_msg()), for a receiver that will
+ * copy it out, and number it: numbers follow the order messages leave the
+ * mailbox. It counts as received from now on; mbox_recv_undo() takes that
+ * back. A message from the queue keeps its slot until the receiver is done
+ * (@taking). A rendezvous offer is accepted now: its sender is done and
+ * woken, and whatever becomes of the copy no longer concerns it (the
+ * payload is in kernel memory; a fault puts it on the queue).
  */
 static void mbox_claim(struct mbox *mb, struct mbox_msg *msg,
 		       struct mbox_wakeups *wq)
 {
-	struct mbox_waiter *s = msg->sender;
+	struct mbox_waiter *s;
 
 	if (!msg->seq)
 		msg->seq = ++mb->last_seq;
-	if (mb->capacity) {
-		list_del(&msg->link);
+	atomic_inc(&mb->taking);
+	mb->received++;
+	if (!list_empty(&mb->queue)) {
+		/* mbox_next_msg() gives the head while there is one. */
+		list_del_init(&msg->link);
 		mb->queued--;
 		mb->queued_bytes -= msg->len;
-		mb->received++;
-		mbox_admit(mb, wq);
-		mbox_poll_wake(mb, EPOLLOUT | EPOLLWRNORM);
 		return;
 	}
-	list_del_init(&s->link);
-	mb->nr_senders--;
-	WRITE_ONCE(s->state, MBOX_W_CLAIMED);
+	s = list_first_entry(&mb->senders, struct mbox_waiter, link);
+	mb->sent++;
+	mbox_wake(wq, s, &mb->nr_senders, MBOX_W_DONE);
 }
 
 /*
  * Pair what is available with who waits, oldest first on both sides: admit
  * blocked senders into free slots, then hand messages to receivers. A
  * receiver whose buffer is too small for the next message is failed
- * rather than skipped, so FIFO order holds for everyone. On return either
- * no receiver waits or nothing is available for one.
+ * rather than skipped, so FIFO order holds for everyone. After shutdown a
+ * receiver gets EPIPE only once nothing is queued and no receiver is still
+ * copying a message that a fault could put back. On return either no
+ * receiver waits or nothing is available for one.
+ *
+ * Callers that have just published a waiter or the shutdown flag issue a
+ * full barrier first: mbox_recv_done() drops @taking without the lock, and
+ * either it sees what they published or they see its decrement.
  */
 static void mbox_dispatch(struct mbox *mb, struct mbox_wakeups *wq)
 {
@@ -316,7 +414,7 @@ static void mbox_dispatch(struct mbox *mb, struct mbox_wakeups *wq)
 		r = list_first_entry(&mb->receivers, struct mbox_waiter, link);
 		msg = mbox_next_msg(mb);
 		if (!msg) {
-			if (!mb->shutdown)
+			if (!mb->shutdown || atomic_read(&mb->taking))
 				break;
 			mbox_wake(wq, r, &mb->nr_receivers, MBOX_W_SHUTDOWN);
 			continue;
@@ -351,8 +449,8 @@ static int mbox_wait_error(const struct mbox_wait *wait)
  * waking the tasks in @wq.
  *
  * Return: 0 when @w has left MBOX_W_WAITING (read @w->state, which was
- * read with acquire semantics); otherwise @w is taken off its list and the
- * error is -EAGAIN, -ERESTARTSYS or -ETIMEDOUT.
+ * read with acquire semantics and is final); otherwise @w is taken off its
+ * list and the error is -EAGAIN, -ERESTARTSYS or -ETIMEDOUT.
  */
 static int mbox_wait(struct mbox *mb, struct mbox_waiter *w, u32 *nr,
 		     const struct mbox_wait *wait, struct mbox_wakeups *wq)
@@ -368,7 +466,7 @@ static int mbox_wait(struct mbox *mb, struct mbox_waiter *w, u32 *nr,
 		err = mbox_wait_error(wait);
 		if (err) {
 			list_del_init(&w->link);
-			(*nr)--;
+			WRITE_ONCE(*nr, *nr - 1);
 			break;
 		}
 
@@ -388,7 +486,10 @@ static int mbox_wait(struct mbox *mb, struct mbox_waiter *w, u32 *nr,
 						       current->timer_slack_ns,
 						       HRTIMER_MODE_ABS,
 						       CLOCK_MONOTONIC);
-		/* Pairs with mbox_set_state(): the result is ours, lock or not. */
+		/*
+		 * Pairs with mbox_set_state(): a state other than WAITING is
+		 * final and ours, lock or not, and nothing will write it again.
+		 */
 		if (smp_load_acquire(&w->state) != MBOX_W_WAITING)
 			goto out_finish;
 		spin_lock(&mb->lock);
@@ -401,76 +502,36 @@ out_finish:
 	return err;
 }
 
-/*
- * A rendezvous sender whose message a receiver is copying waits for the
- * outcome: it must not report failure for a message that is being taken.
- * The copy is short, so only a fatal signal ends this wait; then the
- * message is left to the receiver, which frees it whatever happens.
- * Called and returns without @mb->lock.
- *
- * Return: 0 when the receiver has finished (@w->state is DONE, SHUTDOWN,
- * or WAITING again after a fault), -EINTR if we were killed first.
- */
-static int mbox_wait_claimed(struct mbox *mb, struct mbox_waiter *w)
-{
-	int err = 0;
-
-	/* Pairs with mbox_set_state() in mbox_taken()/mbox_put_back(). */
-	if (smp_load_acquire(&w->state) != MBOX_W_CLAIMED)
-		return 0;	/* usual: the receiver finished before we ran */
-	for (;;) {
-		prepare_to_wait_exclusive(&mb->wait_wq, &w->wqe, TASK_KILLABLE);
-		/* As above; queued first, so a later wakeup finds us. */
-		if (smp_load_acquire(&w->state) != MBOX_W_CLAIMED)
-			break;
-		if (fatal_signal_pending(current)) {
-			finish_wait(&mb->wait_wq, &w->wqe);
-			spin_lock(&mb->lock);
-			if (w->state == MBOX_W_CLAIMED) {
-				w->msg->sender = NULL;
-				err = -EINTR;
-			}
-			spin_unlock(&mb->lock);
-			return err;
-		}
-		schedule();
-	}
-	finish_wait(&mb->wait_wq, &w->wqe);
-	return 0;
-}
-
 /**
  * mbox_send() - send one message
  * @mb:		the mailbox
- * @buf:	user pointer to the payload
- * @len:	payload length, at most @mb->msg_size
+ * @msg:	a message from mbox_msg_new() for @mb; consumed
  * @wait:	how long to wait
  *
- * Return: 0 once the message is queued (bounded) or taken (rendezvous);
- * -ENOMEM, -EFAULT, -EPIPE, -EAGAIN, -ETIMEDOUT or -ERESTARTSYS with
- * nothing delivered; -EINTR if killed while a receiver copied the message.
+ * A rendezvous send completes when a receiver claims the message. From
+ * then on the message is the receiver's (and, should its copy fault, the
+ * mailbox's): the sender never waits for a receiver's copy-out, so its own
+ * deadline, signals and MBOX_MSG_DONTWAIT rule its wait alone.
+ *
+ * Return: 0 once the message is queued (bounded) or claimed (rendezvous);
+ * -EPIPE, -EAGAIN, -ETIMEDOUT or -ERESTARTSYS with nothing delivered.
  */
-int mbox_send(struct mbox *mb, const void __user *buf, u32 len,
+int mbox_send(struct mbox *mb, struct mbox_msg *msg,
 	      const struct mbox_wait *wait)
 {
 	struct mbox_wakeups wq = { .mb = mb };
 	struct mbox_waiter w;
-	struct mbox_msg *msg;
-	int err = 0;
-
-	msg = mbox_msg_new(mb, buf, len);
-	if (IS_ERR(msg))
-		return PTR_ERR(msg);
+	int err;
 
 	spin_lock(&mb->lock);
 	if (mb->shutdown) {
 		spin_unlock(&mb->lock);
-		mbox_msg_free(mb, msg);
-		return -EPIPE;
+		err = -EPIPE;
+		goto out_free;
 	}
 
-	/* Waiting senders mean a full queue: a free slot means none wait. */
-	if (mb->queued < mb->capacity) {
+	/* Room, and no blocked sender that came first: queue it now. */
+	if (list_empty(&mb->senders) && mbox_has_room(mb)) {
 		mbox_enqueue(mb, msg);
 		mbox_dispatch(mb, &wq);
 		spin_unlock(&mb->lock);
@@ -481,147 +542,47 @@ int mbox_send(struct mbox *mb, const void __user *buf, u32 len,
 	mbox_waiter_init(&w, 0);
 	w.msg = msg;
 	if (!mb->capacity)
-		msg->sender = &w;
+		msg->order = mb->arrivals++;	/* its place among the offers */
 	list_add_tail(&w.link, &mb->senders);
-	mb->nr_senders++;
+	WRITE_ONCE(mb->nr_senders, mb->nr_senders + 1);
+	/* We are visible before @taking is read: see mbox_dispatch(). */
+	smp_mb();
 	mbox_dispatch(mb, &wq);
 	if (!mb->capacity && w.state == MBOX_W_WAITING && !wait->nowait)
 		mbox_poll_wake(mb, EPOLLIN | EPOLLRDNORM);
 
-	for (;;) {
-		err = mbox_wait(mb, &w, &mb->nr_senders, wait, &wq);
-		if (err)
-			break;
-		err = mbox_wait_claimed(mb, &w);
-		if (err) {
-			msg = NULL;	/* the receiver has it now */
-			break;
-		}
-		/* As in mbox_wait(): DONE and SHUTDOWN need no lock. */
-		if (smp_load_acquire(&w.state) != MBOX_W_WAITING)
-			break;
-		/* A receiver faulted and put the offer back: wait again. */
-		spin_lock(&mb->lock);
-	}
-
-	if (!err) {
-		if (w.state == MBOX_W_DONE)
-			msg = NULL;
-		else
-			err = -EPIPE;	/* MBOX_W_SHUTDOWN */
-	}
-	if (msg)
-		mbox_msg_free(mb, msg);
+	err = mbox_wait(mb, &w, &mb->nr_senders, wait, &wq);
+	if (err)
+		goto out_free;
+	if (w.state == MBOX_W_DONE)
+		return 0;
+	err = -EPIPE;	/* MBOX_W_SHUTDOWN */
+out_free:
+	mbox_msg_free(mb, msg);
 	return err;
 }
 
-/* A rendezvous receiver has copied @msg out: it is taken. */
-static void mbox_taken(struct mbox *mb, struct mbox_msg *msg,
-		       struct mbox_wakeups *wq)
-{
-	struct mbox_waiter *s = msg->sender;
-
-	mb->received++;
-	mb->sent++;
-	if (s)
-		mbox_set_state(wq, s, MBOX_W_DONE);
-}
-
-/*
- * The receiver faulted copying @msg out: put it back first in line, on the
- * queue or on offer from its rendezvous sender (who fails with -EPIPE now
- * if the mailbox was shut down meanwhile). It keeps its number unless none
- * was given out after it; then the number is returned, so that a sender
- * withdrawing the message later leaves no gap. On a bounded mailbox the
- * message's slot may have gone to a sender meanwhile: the message goes
- * back all the same, and the queue holds one more than its capacity until
- * a receiver takes one (senders wait while it is full or over).
- *
- * Return: false if the message has nowhere to go (its sender was killed)
- * and the caller must free it.
- */
-static bool mbox_put_back(struct mbox *mb, struct mbox_msg *msg,
-			  struct mbox_wakeups *wq)
-{
-	struct mbox_waiter *s = msg->sender;
-
-	if (msg->seq == mb->last_seq) {
-		mb->last_seq--;
-		msg->seq = 0;
-	}
-	if (mb->capacity) {
-		list_add(&msg->link, &mb->queue);
-		mb->queued++;
-		mb->queued_bytes += msg->len;
-		mb->received--;
-		mbox_poll_wake(mb, EPOLLIN | EPOLLRDNORM);
-		return true;
-	}
-	if (!s)
-		return false;
-	if (mb->shutdown) {
-		mbox_set_state(wq, s, MBOX_W_SHUTDOWN);
-		return true;
-	}
-	list_add(&s->link, &mb->senders);
-	mb->nr_senders++;
-	mbox_poll_wake(mb, EPOLLIN | EPOLLRDNORM);
-	/* Not final: the sender takes the lock and waits again. */
-	mbox_set_state(wq, s, MBOX_W_WAITING);
-	return true;
-}
-
-/*
- * Finish a receive whose copy-out @copied or not, and free the message
- * unless it went back. A bounded mailbox settled everything at the claim
- * and needs the lock only to put a message back.
- */
-static void mbox_finish_recv(struct mbox *mb, struct mbox_msg *msg,
-			     bool copied)
-{
-	struct mbox_wakeups wq = { .mb = mb };
-
-	if (copied && mb->capacity)
-		goto out_free;
-	spin_lock(&mb->lock);
-	if (copied)
-		mbox_taken(mb, msg, &wq);
-	else if (mbox_put_back(mb, msg, &wq))
-		msg = NULL;
-	mbox_dispatch(mb, &wq);
-	spin_unlock(&mb->lock);
-	mbox_wakeups_flush(&wq);
-out_free:
-	if (msg)
-		mbox_msg_free(mb, msg);
-}
-
 /**
- * mbox_recv() - receive one message
+ * mbox_recv_claim() - take the next message to copy out
  * @mb:		the mailbox
- * @buf:	user pointer to the buffer
- * @size:	buffer size
+ * @size:	the receiver's buffer size
  * @wait:	how long to wait
- * @dlv:	filled in with what the receiver learns: the length; the
- *		sender and number too if there is a @report to pass them on
- * @report:	if not NULL, called once the payload is in @buf, before the
- *		message is taken, to pass @dlv on to @uarg: if it fails, the
- *		message goes back as after a fault in the payload's copy.
- * @uarg:	where @report writes.
+ * @needed:	set to the message's length on -EMSGSIZE
  *
- * Return: the message length; -EMSGSIZE (with @dlv->len the size needed)
- * if the next message does not fit; -EPIPE once shut down and drained;
- * -EFAULT, -EAGAIN, -ETIMEDOUT or -ERESTARTSYS with nothing taken.
+ * The message is the caller's until it calls mbox_recv_done() (copied
+ * out: the message is gone) or mbox_recv_undo() (the copy faulted: it goes
+ * back where it was, with its number).
+ *
+ * Return: the message; ERR_PTR(-EMSGSIZE) if the next message does not
+ * fit (it stays first in line); ERR_PTR(-EPIPE) once shut down and
+ * drained; ERR_PTR(-EAGAIN, -ETIMEDOUT or -ERESTARTSYS).
  */
-int mbox_recv(struct mbox *mb, void __user *buf, u32 size,
-	      const struct mbox_wait *wait, struct mbox_delivery *dlv,
-	      int (*report)(const struct mbox_delivery *dlv, void __user *uarg),
-	      void __user *uarg)
+struct mbox_msg *mbox_recv_claim(struct mbox *mb, u32 size,
+				 const struct mbox_wait *wait, u32 *needed)
 {
 	struct mbox_wakeups wq = { .mb = mb };
 	struct mbox_waiter w;
 	struct mbox_msg *msg;
-	bool copied;
 	int err;
 
 	spin_lock(&mb->lock);
@@ -634,47 +595,107 @@ int mbox_recv(struct mbox *mb, void __user *buf, u32 size,
 		mbox_claim(mb, msg, &wq);
 		spin_unlock(&mb->lock);
 		mbox_wakeups_flush(&wq);
-		goto copy;
+		return msg;
 	}
 
 	mbox_waiter_init(&w, size);
 	list_add_tail(&w.link, &mb->receivers);
-	mb->nr_receivers++;
+	WRITE_ONCE(mb->nr_receivers, mb->nr_receivers + 1);
+	/* As in mbox_send(): visible before @taking is read. */
+	smp_mb();
 	mbox_dispatch(mb, &wq);
 	if (!mb->capacity && w.state == MBOX_W_WAITING && !wait->nowait)
 		mbox_poll_wake(mb, EPOLLOUT | EPOLLWRNORM);
 	err = mbox_wait(mb, &w, &mb->nr_receivers, wait, &wq);
 	if (err)
-		return err;
+		return ERR_PTR(err);
 
 	switch (w.state) {
 	case MBOX_W_HANDED:
-		break;
+		return w.msg;
 	case MBOX_W_TOO_SMALL:
-		dlv->len = w.size;
-		return -EMSGSIZE;
+		*needed = w.size;
+		return ERR_PTR(-EMSGSIZE);
 	case MBOX_W_SHUTDOWN:
-		return -EPIPE;
+		return ERR_PTR(-EPIPE);
 	default:
 		WARN_ON_ONCE(1);
-		return -EIO;
+		return ERR_PTR(-EIO);
 	}
-	msg = w.msg;
+}
 
-copy:
-	dlv->len = msg->len;
-	if (report) {	/* read(2) reports nothing but the length */
-		struct user_namespace *ns = current_user_ns();
+/**
+ * mbox_recv_done() - a claimed message was copied out: it is gone
+ * @mb:		the mailbox
+ * @msg:	the message from mbox_recv_claim(); freed
+ *
+ * Everything was settled at the claim, so the lock is taken only when a
+ * freed slot (bounded) or the end of a drain (shut down) concerns someone
+ * waiting: a blocked sender, a receiver owed EPIPE, or a poller. The
+ * decrement of @taking is a full barrier (a value-returning atomic), and
+ * everyone who starts to wait issues one after publishing itself and
+ * before reading @taking (mbox_dispatch()): either we see them here, or
+ * they see the slot free.
+ */
+void mbox_recv_done(struct mbox *mb, struct mbox_msg *msg)
+{
+	struct mbox_wakeups wq = { .mb = mb };
+	bool waiters, shutdown;
+	__poll_t events = 0;
+	int left;
 
-		dlv->pid = pid_vnr(msg->pid);
-		dlv->uid = from_kuid_munged(ns, msg->uid);
-		dlv->gid = from_kgid_munged(ns, msg->gid);
-		dlv->seq = msg->seq;
+	mbox_msg_free(mb, msg);
+	left = atomic_dec_return(&mb->taking);
+	shutdown = READ_ONCE(mb->shutdown);
+	/* Ordered after the decrement, which is a full barrier: see above. */
+	waiters = waitqueue_active(&mb->poll_wq) ||
+		  (shutdown && READ_ONCE(mb->nr_receivers));
+	if (mb->capacity) {
+		if (!waiters && !READ_ONCE(mb->nr_senders))
+			return;
+		events = EPOLLOUT | EPOLLWRNORM;
+	} else if (left || !shutdown || !waiters) {
+		return;
 	}
-	copied = !copy_to_user(buf, msg->data, msg->len) &&
-		 (!report || !report(dlv, uarg));
-	mbox_finish_recv(mb, msg, copied);
-	return copied ? dlv->len : -EFAULT;
+	if (shutdown)
+		events |= EPOLLIN | EPOLLRDNORM;
+
+	spin_lock(&mb->lock);
+	mbox_dispatch(mb, &wq);
+	mbox_poll_wake(mb, events);
+	spin_unlock(&mb->lock);
+	mbox_wakeups_flush(&wq);
+}
+
+/**
+ * mbox_recv_undo() - a claimed message could not be copied out: put it back
+ * @mb:		the mailbox
+ * @msg:	the message from mbox_recv_claim()
+ *
+ * The message goes back where it was in line (mbox_queue_insert()), on the
+ * queue of either kind of mailbox, and is no longer counted as received.
+ * It keeps its number unless none was given out after it; then the number
+ * is returned, so that the next receiver gets it again and leaves no gap.
+ * A bounded mailbox kept its slot, so it never holds more than its
+ * capacity; on a rendezvous mailbox the message waits ahead of every offer
+ * (its sender is done). After shutdown it is there to be drained: no
+ * receiver was told EPIPE while it was out (mbox_dispatch()).
+ */
+void mbox_recv_undo(struct mbox *mb, struct mbox_msg *msg)
+{
+	struct mbox_wakeups wq = { .mb = mb };
+
+	spin_lock(&mb->lock);
+	if (msg->seq == mb->last_seq) {
+		mb->last_seq--;
+		msg->seq = 0;
+	}
+	atomic_dec(&mb->taking);
+	mb->received--;
+	mbox_queue_insert(mb, msg);
+	mbox_dispatch(mb, &wq);
+	spin_unlock(&mb->lock);
+	mbox_wakeups_flush(&wq);
 }
 
 /**
@@ -691,7 +712,9 @@ void mbox_shutdown(struct mbox *mb)
 
 	spin_lock(&mb->lock);
 	if (!mb->shutdown) {
-		mb->shutdown = true;
+		WRITE_ONCE(mb->shutdown, true);
+		/* Visible before @taking is read: see mbox_dispatch(). */
+		smp_mb();
 		list_for_each_entry_safe(w, tmp, &mb->senders, link)
 			mbox_wake(&wq, w, &mb->nr_senders, MBOX_W_SHUTDOWN);
 		mbox_dispatch(mb, &wq);
@@ -706,14 +729,15 @@ void mbox_shutdown(struct mbox *mb)
  * mbox_stat() - snapshot a mailbox for MBOXIO_STAT
  * @mb: the mailbox
  * @st: filled in whole (no byte left unset)
+ * @ns: the user namespace to give the owner's ids in: the caller's, or for
+ *	/proc and fdinfo the opener's (seq_user_ns())
  *
- * A message a receiver is still copying out of a bounded mailbox counts as
- * received already; should the copy fault, it comes back.
+ * A message a receiver is still copying out counts as received already;
+ * should the copy fault, it comes back.
  */
-void mbox_stat(struct mbox *mb, struct mboxio_stat *st)
+void mbox_stat(struct mbox *mb, struct mboxio_stat *st,
+	       struct user_namespace *ns)
 {
-	struct user_namespace *ns = current_user_ns();
-
 	memset(st, 0, sizeof(*st));
 	st->capacity = mb->capacity;
 	st->msg_size = mb->msg_size;
@@ -741,9 +765,11 @@ void mbox_stat(struct mbox *mb, struct mboxio_stat *st)
  * @fmode:	the file's FMODE_READ and FMODE_WRITE
  *
  * Readable when a receive would not wait: a message is queued, a
- * rendezvous sender is offering, or the mailbox is shut down (the receive
+ * rendezvous sender is offering, or the mailbox is shut down and no
+ * message is out with a receiver that could still put it back (the receive
  * returns a message or -EPIPE). Writable when a send would not wait: a
- * free slot, or a receiver waiting on a rendezvous mailbox. After
+ * free slot and no blocked sender, or a receiver waiting on a rendezvous
+ * mailbox. After
  * shutdown: EPOLLHUP for everyone and EPOLLERR for senders, whose sends
  * now fail, as for a pipe without readers.
  *
@@ -756,7 +782,9 @@ __poll_t mbox_poll_mask(struct mbox *mb, fmode_t fmode)
 	spin_lock(&mb->lock);
 	if (mb->shutdown) {
 		mask |= EPOLLHUP;
-		if (fmode & FMODE_READ)
+		/* Not while a message that a fault would put back is out. */
+		if ((fmode & FMODE_READ) &&
+		    (mbox_next_msg(mb) || !atomic_read(&mb->taking)))
 			mask |= EPOLLIN | EPOLLRDNORM;
 		if (fmode & FMODE_WRITE)
 			mask |= EPOLLOUT | EPOLLWRNORM | EPOLLERR;
@@ -765,7 +793,7 @@ __poll_t mbox_poll_mask(struct mbox *mb, fmode_t fmode)
 		if ((fmode & FMODE_READ) && mbox_next_msg(mb))
 			mask |= EPOLLIN | EPOLLRDNORM;
 		if ((fmode & FMODE_WRITE) &&
-		    (mb->capacity ? mb->queued < mb->capacity :
+		    (mb->capacity ? list_empty(&mb->senders) && mbox_has_room(mb) :
 				    mb->nr_receivers > 0))
 			mask |= EPOLLOUT | EPOLLWRNORM;
 	}

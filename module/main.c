@@ -8,11 +8,14 @@
  */
 
 #include <linux/build_bug.h>
+#include <linux/capability.h>
+#include <linux/cred.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/uaccess.h>
+#include <linux/user_namespace.h>
 
 #include "mbox.h"
 
@@ -29,6 +32,16 @@ struct mbox_limit mbox_max_capacity = {
 struct mbox_limit mbox_max_msg_size = {
 	.val = MBOX_MAX_MSG_SIZE_DEFAULT,
 	.max = MBOX_MSG_SIZE_LIMIT,
+};
+
+struct mbox_limit mbox_max_user_mailboxes = {
+	.val = MBOX_MAX_USER_MAILBOXES_DEFAULT,
+	.max = MBOX_MAILBOXES_LIMIT,
+};
+
+struct mbox_limit mbox_max_user_bytes = {
+	.val = MBOX_MAX_USER_BYTES_DEFAULT,
+	.max = MBOX_USER_BYTES_LIMIT,
 };
 
 /* A limit takes 1..max; anything else is refused and changes nothing. */
@@ -68,6 +81,13 @@ MODULE_PARM_DESC(max_capacity,
 module_param_cb(max_msg_size, &mbox_limit_ops, &mbox_max_msg_size, 0644);
 MODULE_PARM_DESC(max_msg_size,
 		 "Largest mailbox message size in bytes (default 65536, at most 4 MiB)");
+module_param_cb(max_user_mailboxes, &mbox_limit_ops, &mbox_max_user_mailboxes,
+		0644);
+MODULE_PARM_DESC(max_user_mailboxes,
+		 "Most mailboxes one user (real uid) may own (default 64, at most 65536; CAP_SYS_RESOURCE exceeds it)");
+module_param_cb(max_user_bytes, &mbox_limit_ops, &mbox_max_user_bytes, 0644);
+MODULE_PARM_DESC(max_user_bytes,
+		 "Most kernel memory in bytes charged to one user's mailboxes and messages (default 64 MiB, at most 2 GiB; CAP_SYS_RESOURCE exceeds it)");
 
 static bool mbox_fd_flags_valid(u32 flags)
 {
@@ -85,9 +105,15 @@ static long mbox_dev_info(struct mboxio_info __user *uarg)
 		.max_capacity	= mbox_limit(&mbox_max_capacity),
 		.max_msg_size	= mbox_limit(&mbox_max_msg_size),
 		.nr_mailboxes	= mbox_count(),
+		.max_user_mailboxes = mbox_limit(&mbox_max_user_mailboxes),
+		.max_user_bytes	= mbox_limit(&mbox_max_user_bytes),
 	};
 
-	BUILD_BUG_ON(sizeof(info) != 32);
+	BUILD_BUG_ON(sizeof(info) != 64);
+
+	mbox_user_usage(current_uid(), &info.user_mailboxes, &info.user_bytes);
+	if (ns_capable_noaudit(&init_user_ns, CAP_SYS_RESOURCE))
+		info.flags |= MBOX_INFO_UNLIMITED;
 
 	if (copy_to_user(uarg, &info, sizeof(info)))
 		return -EFAULT;
@@ -119,6 +145,9 @@ static long mbox_dev_create(struct mboxio_create __user *uarg)
 	mb = mbox_new(&args);
 	if (!mb)
 		return -ENOMEM;
+	err = mbox_charge_creator(mb);
+	if (err)
+		goto out_put;
 	err = mbox_register(mb, args.name ? name : NULL);
 	if (err)
 		goto out_put;

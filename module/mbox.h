@@ -13,21 +13,27 @@
  *
  * A struct mbox_msg is owned by exactly one party at a time: the sender
  * that allocated it until it is queued or taken, the mailbox while it sits
- * in @queue, and the receiver that claimed it until the receiver frees it
- * or puts it back. Ownership moves only under mbox->lock.
+ * in @queue or is offered by a waiting rendezvous sender, and the receiver
+ * that claimed it until the receiver frees it or puts it back. Ownership
+ * moves only under mbox->lock. Once a receiver has claimed a message its
+ * sender is done with it for good: nothing a receiver does afterwards (a
+ * fault, a copy held by userfaultfd) can reach the sender again.
  *
  * A struct mbox_waiter lives on the stack of a task blocked in send or
  * receive. It is on mbox->senders or mbox->receivers while @state is
  * MBOX_W_WAITING; whoever changes @state (under mbox->lock) also unlinks it
- * and wakes its task. A final state is written last, with release
- * semantics, and the waker never touches the waiter again; the task reads
- * it with acquire semantics, with or without the lock (mailbox.c).
+ * and wakes its task. Every state other than WAITING is final: a waiter
+ * leaves WAITING once, never returns to it, and its final state is written
+ * last, with release semantics, after which the waker never touches the
+ * waiter again; the task reads it with acquire semantics, with or without
+ * the lock (mailbox.c).
  */
 #ifndef _MBOX_INTERNAL_H
 #define _MBOX_INTERNAL_H
 
 #include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/refcount.h>
 #include <linux/mbox.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -61,27 +67,78 @@ struct mbox_limit {
 	unsigned int max;
 };
 
+/*
+ * Per-user limits (user.c): their defaults and upper bounds. The defaults
+ * bound what one unprivileged user can make the kernel hold, everything
+ * counted, to 64 MiB, while a single message may still be the largest
+ * max_msg_size allows.
+ */
+#define MBOX_MAX_USER_MAILBOXES_DEFAULT	64U
+#define MBOX_MAX_USER_BYTES_DEFAULT	(64U << 20)
+#define MBOX_USER_BYTES_LIMIT		(2048U << 20)
+
 /* The module parameters (main.c). */
 extern struct mbox_limit mbox_max_mailboxes;
 extern struct mbox_limit mbox_max_capacity;
 extern struct mbox_limit mbox_max_msg_size;
+extern struct mbox_limit mbox_max_user_mailboxes;
+extern struct mbox_limit mbox_max_user_bytes;
 
 static inline unsigned int mbox_limit(const struct mbox_limit *l)
 {
 	return READ_ONCE(l->val);
 }
 
+struct cred;
+struct file;
+struct iov_iter;
 struct pid;
 struct seq_file;
+struct user_namespace;
+
+/**
+ * struct mbox_user - what one user has made mbox hold (user.c)
+ * @node:	in the user table while referenced.
+ * @ref:	one per mailbox it owns, per file it opened and per message
+ *		charged to it.
+ * @uid:	the user (a real uid).
+ * @mailboxes:	mailboxes it owns, against max_user_mailboxes.
+ * @bytes:	kernel memory charged to it, against max_user_bytes.
+ */
+struct mbox_user {
+	struct hlist_node node;
+	refcount_t ref;
+	kuid_t uid;
+	atomic_t mailboxes;
+	atomic_long_t bytes;
+};
+
+/**
+ * struct mbox_sender - who a message is from, and who pays for it
+ * @cred:	the credentials it carries (euid, egid) and is charged to
+ *		(uid); see file.c for which a send path uses.
+ * @user:	@cred's uid's accounting (a reference held by the caller).
+ * @file:	the file whose opener's credentials @cred are (write(2)),
+ *		or NULL when they are the calling task's (an ioctl): whose
+ *		capabilities may exceed the limits.
+ */
+struct mbox_sender {
+	const struct cred *cred;
+	struct mbox_user *user;
+	struct file *file;
+};
 
 /**
  * struct mbox_msg - one message
  * @link:	on mbox->queue while queued, on mbox->cache while spare.
- * @sender:	rendezvous only: the waiter offering this message, or NULL
- *		once that sender has gone (killed while a receiver copied).
+ * @user:	the user its memory is charged to (reference held).
+ * @charge:	bytes charged to @user: what the message occupies.
  * @pid:	sender's thread group (reference held).
- * @uid:	sender's euid.
+ * @uid:	sender's euid (of the cred the send used: file.c).
  * @gid:	sender's egid.
+ * @order:	when it entered the mailbox (mbox->arrivals): queued, or
+ *		offered by a rendezvous sender. The queue is sorted by it, so
+ *		a message put back after a fault goes back where it was.
  * @seq:	delivery number, given when a receiver first claims it; 0
  *		before. A message put back after a fault keeps its number.
  * @len:	payload length.
@@ -91,10 +148,12 @@ struct seq_file;
  */
 struct mbox_msg {
 	struct list_head link;
-	struct mbox_waiter *sender;
+	struct mbox_user *user;
+	u32 charge;
 	struct pid *pid;
 	kuid_t uid;
 	kgid_t gid;
+	u64 order;
 	u64 seq;
 	u32 len;
 	u8 *data;
@@ -103,8 +162,7 @@ struct mbox_msg {
 
 enum mbox_wait_state {
 	MBOX_W_WAITING,		/* on a wait list */
-	MBOX_W_CLAIMED,		/* sender: a receiver is copying our message */
-	MBOX_W_DONE,		/* sender: message queued or taken */
+	MBOX_W_DONE,		/* sender: message queued or claimed */
 	MBOX_W_HANDED,		/* receiver: @msg is ours to copy out */
 	MBOX_W_TOO_SMALL,	/* receiver: next message is @len bytes */
 	MBOX_W_SHUTDOWN,	/* mailbox shut down under us */
@@ -142,27 +200,44 @@ struct mbox_waiter {
  * @mode:		permission bits; immutable.
  * @uid:		owner euid; immutable.
  * @gid:		owner egid; immutable.
+ * @user:		the creator's accounting, charged for the mailbox
+ *			(reference held); immutable.
+ * @fixed_charge:	bytes charged to @user for the mailbox itself and
+ *			its message cache; immutable.
  * @lock:		protects everything below it, every message on @queue
  *			and every waiter on @senders or @receivers. Never
  *			held across a user copy, an allocation or a sleep.
- * @queue:		messages accepted, oldest first (bounded mailboxes).
+ * @queue:		messages in the mailbox's keeping, sorted by @order:
+ *			what a bounded mailbox has accepted, and on either
+ *			kind messages put back by a receiver that faulted
+ *			(on a rendezvous mailbox their senders are done, so
+ *			they wait here, ahead of every offer).
  * @senders:		waiters that wait to send, oldest first. Rendezvous:
  *			each offers its @msg; bounded: each waits for a slot.
  * @receivers:		waiters that wait to receive, oldest first. Never
  *			non-empty while a message could be handed to them.
- * @queued:		messages on @queue: at most @capacity, but for a
- *			moment one more per receiver that faulted copying
- *			a message out and put it back (mbox_put_back()).
+ * @queued:		messages on @queue.
  * @queued_bytes:	payload bytes on @queue.
- * @nr_senders:		entries on @senders.
- * @nr_receivers:	entries on @receivers.
- * @sent:		messages accepted.
- * @received:		messages taken (bounded: claimed; one put back
- *			after a fault is taken off again).
+ * @nr_senders:		entries on @senders; also read locklessly
+ *			(READ_ONCE) by mbox_recv_done().
+ * @nr_receivers:	entries on @receivers; as @nr_senders.
+ * @taking:		messages claimed by receivers still copying them out.
+ *			Changed under @lock, except that a successful copy
+ *			drops it without the lock (mbox_recv_done()). A
+ *			bounded mailbox keeps @queued + @taking <= @capacity:
+ *			a claimed message keeps its slot until it is gone, so
+ *			one put back always has room.
+ * @arrivals:		messages that ever entered the mailbox; the next
+ *			message's @order.
+ * @sent:		messages accepted (queued, or claimed from a
+ *			rendezvous sender).
+ * @received:		messages taken (claimed; one put back after a fault
+ *			is taken off again).
  * @last_seq:		delivery number of the last message claimed. Numbers
  *			follow the order messages leave the mailbox, which
  *			concurrent receivers may finish copying out of order.
- * @shutdown:		no more sends; receivers drain then get EPIPE.
+ * @shutdown:		no more sends; receivers drain then get EPIPE. Set
+ *			under @lock, read locklessly by mbox_recv_done().
  * @wait_wq:		where blocked senders and receivers sleep, each with
  *			its own exclusive entry (mbox_waiter.wqe) that only a
  *			wakeup naming its waiter wakes (mailbox.c). Its own
@@ -170,6 +245,10 @@ struct mbox_waiter {
  *			wake after @lock is dropped.
  * @poll_wq:		poll/epoll waiters only. Woken under @lock whenever a
  *			readiness condition may have become true.
+ *			mbox_recv_done() looks at it without @lock
+ *			(waitqueue_active() after a full barrier); a poller
+ *			issues one between poll_wait() and reading the state
+ *			(mbox_file_poll()).
  * @cache_lock:		protects @cache and @nr_cached, nothing else. Taken
  *			without @lock held and never nested with it.
  * @cache:		spare messages for senders to fill (msg.c), linked
@@ -192,6 +271,8 @@ struct mbox {
 	umode_t mode;
 	kuid_t uid;
 	kgid_t gid;
+	struct mbox_user *user;
+	u32 fixed_charge;
 
 	spinlock_t lock;	/* see @lock above */
 	struct list_head queue;
@@ -201,6 +282,8 @@ struct mbox {
 	u64 queued_bytes;
 	u32 nr_senders;
 	u32 nr_receivers;
+	atomic_t taking;
+	u64 arrivals;
 	u64 sent;
 	u64 received;
 	u64 last_seq;
@@ -225,44 +308,31 @@ struct mbox_wait {
 	ktime_t deadline;
 };
 
-/**
- * struct mbox_delivery - what a receiver learns about a message
- * @len:	payload length (the size needed, after -EMSGSIZE).
- * @pid:	sender's tgid in the receiver's pid namespace.
- * @uid:	sender's euid in the receiver's user namespace.
- * @gid:	sender's egid in the receiver's user namespace.
- * @seq:	delivery sequence number.
- */
-struct mbox_delivery {
-	u32 len;
-	pid_t pid;
-	uid_t uid;
-	gid_t gid;
-	u64 seq;
-};
-
 /* mailbox.c: the mailbox and its message passing */
 struct mbox *mbox_new(const struct mboxio_create *args);
+int mbox_charge_creator(struct mbox *mb);
 void mbox_put(struct mbox *mb);
 static inline void mbox_get(struct mbox *mb)
 {
 	kref_get(&mb->ref);
 }
 
-int mbox_send(struct mbox *mb, const void __user *buf, u32 len,
+int mbox_send(struct mbox *mb, struct mbox_msg *msg,
 	      const struct mbox_wait *wait);
-int mbox_recv(struct mbox *mb, void __user *buf, u32 size,
-	      const struct mbox_wait *wait, struct mbox_delivery *dlv,
-	      int (*report)(const struct mbox_delivery *dlv, void __user *uarg),
-	      void __user *uarg);
+struct mbox_msg *mbox_recv_claim(struct mbox *mb, u32 size,
+				 const struct mbox_wait *wait, u32 *needed);
+void mbox_recv_done(struct mbox *mb, struct mbox_msg *msg);
+void mbox_recv_undo(struct mbox *mb, struct mbox_msg *msg);
 void mbox_shutdown(struct mbox *mb);
-void mbox_stat(struct mbox *mb, struct mboxio_stat *st);
+void mbox_stat(struct mbox *mb, struct mboxio_stat *st,
+	       struct user_namespace *ns);
 __poll_t mbox_poll_mask(struct mbox *mb, fmode_t fmode);
 
 /* msg.c: message memory */
 void mbox_msg_cache_init(struct mbox *mb);
-struct mbox_msg *mbox_msg_new(struct mbox *mb, const void __user *buf,
-			      u32 len);
+struct mbox_msg *mbox_msg_new(struct mbox *mb, struct iov_iter *from,
+			      const struct mbox_sender *sender);
+u32 mbox_msg_cache_charge(const struct mbox *mb);
 void mbox_msg_free(struct mbox *mb, struct mbox_msg *msg);
 void mbox_msg_cache_drain(struct mbox *mb);
 
@@ -278,6 +348,15 @@ void mbox_seq_stop(struct seq_file *m, void *v);
 bool mbox_seq_is_header(void *v);
 struct mbox *mbox_lookup(const char *name, u32 fd_flags);
 int mbox_unlink(const char *name);
+
+/* user.c: per-user limits */
+struct mbox_user *mbox_user_get(kuid_t uid);
+void mbox_user_put(struct mbox_user *u);
+int mbox_user_charge_bytes(struct mbox_user *u, size_t bytes, bool unlimited);
+void mbox_user_uncharge_bytes(struct mbox_user *u, size_t bytes);
+int mbox_user_charge_mailbox(struct mbox_user *u, size_t bytes, bool unlimited);
+void mbox_user_uncharge_mailbox(struct mbox_user *u, size_t bytes);
+void mbox_user_usage(kuid_t uid, u32 *mailboxes, u64 *bytes);
 
 /* file.c: mailbox file descriptors */
 int mbox_install_fd(struct mbox *mb, u32 fd_flags);

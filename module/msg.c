@@ -3,6 +3,10 @@
  * Message memory: allocating a message and copying its payload in, the
  * per-mailbox cache of small messages, freeing.
  *
+ * Every message is charged, from allocation to free, to the user that
+ * sent it (struct mbox_sender, user.c): what it occupies counts against
+ * that user's max_user_bytes, wherever the message is.
+ *
  * A send allocates its message and copies the payload in before it takes
  * any mailbox lock. The memory is charged to the sender's memory cgroup: a
  * sender filling mailboxes pays for it, and when its cgroup (or the system)
@@ -19,6 +23,7 @@
  * worth of what was queued, and goes when the mailbox does.
  */
 
+#include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
@@ -26,6 +31,8 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/uio.h>
+#include <linux/user_namespace.h>
 
 #include "mbox.h"
 
@@ -112,35 +119,103 @@ static struct mbox_msg *mbox_msg_alloc(struct mbox *mb, u32 len)
 	return msg;
 }
 
+/*
+ * What a message of @len bytes occupies, as its sender is charged for it
+ * (user.c): the sizes the allocator really hands out for it.
+ */
+static size_t mbox_msg_cost(const struct mbox *mb, u32 len)
+{
+	size_t size = struct_size_t(struct mbox_msg, inline_data, len);
+
+	if (mb->cache_msg_bytes)
+		return kmalloc_size_roundup(mb->cache_msg_bytes);
+	if (size <= PAGE_SIZE)
+		return kmalloc_size_roundup(size);
+	/* Two allocations; a vmalloc'ed payload takes no more than this. */
+	return kmalloc_size_roundup(sizeof(struct mbox_msg)) +
+	       kmalloc_size_roundup(len);
+}
+
+/**
+ * mbox_msg_cache_charge() - the most a mailbox's message cache may hold
+ * @mb: the mailbox, its cache sized (mbox_msg_cache_init())
+ *
+ * Spare messages are kept after their senders' charges are given back, so
+ * the mailbox's creator is charged for a full cache up front.
+ *
+ * Return: bytes.
+ */
+u32 mbox_msg_cache_charge(const struct mbox *mb)
+{
+	if (!mb->cache_msg_bytes)
+		return 0;
+	return mb->cache_max * kmalloc_size_roundup(mb->cache_msg_bytes);
+}
+
+/* Charge @cost to @sender's user: its limit, unless it may exceed it. */
+static int mbox_msg_charge(const struct mbox_sender *sender, size_t cost)
+{
+	int err = mbox_user_charge_bytes(sender->user, cost, false);
+
+	if (err != -EDQUOT)
+		return err;
+	/* Over the limit: asked only now, as mq asks for CAP_SYS_RESOURCE. */
+	if (sender->file ?
+	    !file_ns_capable(sender->file, &init_user_ns, CAP_SYS_RESOURCE) :
+	    !capable(CAP_SYS_RESOURCE))
+		return err;
+	return mbox_user_charge_bytes(sender->user, cost, true);
+}
+
 /**
  * mbox_msg_new() - a message holding a copy of the caller's payload
- * @mb:		the mailbox it is for (its cache and size class)
- * @buf:	user pointer to the payload
- * @len:	payload length, at most @mb->msg_size
+ * @mb:		the mailbox it is for (its size limit, cache and size class)
+ * @from:	the payload: all of it becomes the message
+ * @sender:	whose identity it carries and who pays for its memory
  *
- * Records the calling task's process and credentials as the sender. Must
- * be called without @mb->lock: it allocates and copies from user space.
+ * Records the calling task's process and @sender's effective ids as the
+ * sender, and charges the message's memory to @sender's user until it is
+ * freed. Must be called without @mb->lock: it allocates and copies from
+ * user space.
  *
- * Return: the message, owned by the caller; ERR_PTR(-ENOMEM or -EFAULT).
+ * Return: the message, owned by the caller; ERR_PTR(-EMSGSIZE) if the
+ * payload is longer than @mb->msg_size, ERR_PTR(-EDQUOT) if its memory
+ * would take the user past max_user_bytes, ERR_PTR(-ENOMEM or -EFAULT).
  */
-struct mbox_msg *mbox_msg_new(struct mbox *mb, const void __user *buf,
-			      u32 len)
+struct mbox_msg *mbox_msg_new(struct mbox *mb, struct iov_iter *from,
+			      const struct mbox_sender *sender)
 {
-	struct mbox_msg *msg = mbox_msg_alloc(mb, len);
+	size_t len = iov_iter_count(from);
+	struct mbox_msg *msg;
+	size_t cost;
+	int err;
 
-	if (!msg)
+	if (len > mb->msg_size)
+		return ERR_PTR(-EMSGSIZE);
+	cost = mbox_msg_cost(mb, len);
+	err = mbox_msg_charge(sender, cost);
+	if (err)
+		return ERR_PTR(err);
+	msg = mbox_msg_alloc(mb, len);
+	if (!msg) {
+		mbox_user_uncharge_bytes(sender->user, cost);
 		return ERR_PTR(-ENOMEM);
+	}
+	refcount_inc(&sender->user->ref);
+	msg->user = sender->user;
+	msg->charge = cost;
 	msg->pid = NULL;
-	if (copy_from_user(msg->data, buf, len)) {
+	if (!copy_from_iter_full(msg->data, len, from)) {
 		mbox_msg_free(mb, msg);
 		return ERR_PTR(-EFAULT);
 	}
-	msg->sender = NULL;
+	INIT_LIST_HEAD(&msg->link);
+	msg->order = 0;
 	msg->seq = 0;
 	msg->len = len;
 	msg->pid = get_pid(task_tgid(current));
-	msg->uid = current_euid();
-	msg->gid = current_egid();
+	msg->uid = sender->cred->euid;
+	msg->gid = sender->cred->egid;
 	return msg;
 }
 
@@ -154,6 +229,8 @@ struct mbox_msg *mbox_msg_new(struct mbox *mb, const void __user *buf,
 void mbox_msg_free(struct mbox *mb, struct mbox_msg *msg)
 {
 	put_pid(msg->pid);
+	mbox_user_uncharge_bytes(msg->user, msg->charge);
+	mbox_user_put(msg->user);
 	if (mb->cache_msg_bytes &&
 	    READ_ONCE(mb->nr_cached) < mb->cache_max) {
 		spin_lock(&mb->cache_lock);

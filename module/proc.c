@@ -9,7 +9,8 @@
  *   sent received flags
  * name is "(anonymous)" for a mailbox without one (parentheses cannot
  * occur in names); mode is octal; flags is "-" or a comma-separated list
- * of "shutdown" and "unlinked". Ids are in the reader's user namespace.
+ * of "shutdown" and "unlinked". Ids are in the user namespace of whoever
+ * opened the file (seq_user_ns()), as for /proc/sysvipc/msg.
  */
 
 #include <linux/proc_fs.h>
@@ -46,7 +47,7 @@ static int mbox_seq_show(struct seq_file *m, void *v)
 		return 0;
 	}
 	mb = list_entry(v, struct mbox, node);
-	mbox_stat(mb, &st);
+	mbox_stat(mb, &st, seq_user_ns(m));
 	seq_printf(m, "%-32s %8u %6u  %04o %8u %8u %8u %10llu %8u %9u %12llu %12llu ",
 		   mb->name[0] ? mb->name : "(anonymous)", st.uid, st.gid,
 		   st.mode, st.capacity, st.msg_size, st.queued,

@@ -15,7 +15,6 @@
 
 #include <linux/capability.h>
 #include <linux/cred.h>
-#include <linux/ctype.h>
 #include <linux/hashtable.h>
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
@@ -30,9 +29,14 @@ static LIST_HEAD(mbox_all);
 static unsigned int mbox_nr;
 static DEFINE_HASHTABLE(mbox_names, 7);
 
+/*
+ * ASCII only: the kernel's isalnum() also takes Latin-1 letters
+ * (0xC0-0xFF), which are not in the documented alphabet.
+ */
 static bool mbox_name_char_valid(char c)
 {
-	return isalnum(c) || c == '.' || c == '_' || c == '-';
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
 }
 
 /**

@@ -19,7 +19,10 @@
 # The build log is debug-kernel-VER-KEY/build.log.
 #
 # Installs linux-source-6.12 (scripts/install-deps.sh --debug) if missing.
-# Environment: MBOX_CACHE, DEBUG_KCONFIG (the fragment), JOBS (default nproc).
+# Environment: MBOX_CACHE, DEBUG_KCONFIG (the fragment), DEBUG_KCONFIG_EXTRA
+# (a second fragment merged over the first, e.g. scripts/kcsan-kernel.config:
+# its lines win, and the first fragment's lines for options it names are
+# not required to survive), JOBS (default nproc).
 set -euo pipefail
 
 # Bump when the steps below change what gets built.
@@ -42,6 +45,11 @@ die() { echo "build-debug-kernel: $*" >&2; exit 1; }
 
 [ -r "$frag" ] || die "no config fragment $frag"
 frag=$(cd "$(dirname "$frag")" && pwd)/$(basename "$frag")
+extra=${DEBUG_KCONFIG_EXTRA:-}
+if [ -n "$extra" ]; then
+	[ -r "$extra" ] || die "no config fragment $extra"
+	extra=$(cd "$(dirname "$extra")" && pwd)/$(basename "$extra")
+fi
 
 if [ ! -e "$TARBALL" ]; then
 	[ "$mode" = build ] || die "$SRCPKG is not installed; run $0"
@@ -51,7 +59,7 @@ fi
 ver=$(dpkg-query -W -f='${Version}' "$SRCPKG" 2>/dev/null) || ver=
 [ -n "$ver" ] || die "cannot tell the version of $SRCPKG"
 ver=${ver//[~:]/_}
-key=$({ echo "recipe $RECIPE"; gcc --version | head -n 1; cat "$frag"; } |
+key=$({ echo "recipe $RECIPE"; gcc --version | head -n 1; cat "$frag" ${extra:+"$extra"}; } |
 	sha256sum | cut -c1-12)
 src=$cache/linux-source-$ver
 out=$cache/debug-kernel-$ver-$key
@@ -101,32 +109,52 @@ failed() {
 	die "$1 failed; full log: $log"
 }
 
-echo "build-debug-kernel: configuring ($SRCPKG $ver, $(basename "$frag"), key $key)"
+echo "build-debug-kernel: configuring ($SRCPKG $ver, $(basename "$frag")${extra:+ + $(basename "$extra")}, key $key)"
 # ARCH=x86_64: allnoconfig cannot switch 64BIT off, so tinyconfig's
 # defaults are those of a 64-bit kernel (e.g. FRAME_WARN). The later steps
 # run with the default ARCH=x86 and keep 64BIT from the .config.
 kmake ARCH=x86_64 tinyconfig || failed "make tinyconfig"
-"$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "$frag" \
+"$src/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" "$frag" ${extra:+"$extra"} \
 	>>"$log" 2>&1 || failed "merge_config.sh"
 kmake olddefconfig || failed "make olddefconfig"
 
 # Kconfig drops a requested option whose dependencies are not met without
-# a word: every line of the fragment must be in the final .config.
+# a word: every line of the fragments must be in the final .config, the
+# second fragment's for the options it names.
 missing=()
-while IFS= read -r line; do
+# The option a fragment line sets ("CONFIG_X=..." or "# CONFIG_X is not set").
+line_opt() {
+	local o=${1#\# }
+	echo "${o%%[= ]*}"
+}
+check_line() {
+	local line=$1 opt
 	case "$line" in
 	CONFIG_*=*)
 		grep -qxF -- "$line" "$out/.config" || missing+=("$line")
 		;;
 	"# CONFIG_"*" is not set")
-		opt=${line#\# }
-		opt=${opt%% *}
+		opt=$(line_opt "$line")
 		if grep -q "^$opt=" "$out/.config"; then missing+=("$line"); fi
 		;;
 	esac
+}
+while IFS= read -r line; do
+	case "$line" in
+	CONFIG_* | "# CONFIG_"*" is not set")
+		if [ -n "$extra" ] &&
+		   grep -qE "^(# )?$(line_opt "$line")[= ]" "$extra"; then
+			continue
+		fi
+		;;
+	esac
+	check_line "$line"
 done <"$frag"
+if [ -n "$extra" ]; then
+	while IFS= read -r line; do check_line "$line"; done <"$extra"
+fi
 if [ ${#missing[@]} -gt 0 ]; then
-	echo "build-debug-kernel: these options of $frag did not survive" \
+	echo "build-debug-kernel: these options of $frag ${extra:+and $extra }did not survive" \
 	     "olddefconfig (unmet dependencies?):" >&2
 	for line in "${missing[@]}"; do
 		opt=${line#\# }

@@ -10,7 +10,8 @@
  *
  * fuzz (for a fixed time): several threads as root, and a child process
  * as uid 1000 with threads of its own, issue ioctls on a shared pool of
- * /dev/mbox and mailbox fds: the valid commands with semi-valid or
+ * /dev/mbox and mailbox fds: mostly (nine calls in ten) the valid
+ * commands on the kind of fd that answers them, with semi-valid or
  * mutated structs (random flags, pads, sizes, counts, deadlines, names
  * from a small set or invalid ones), near-valid numbers (type 0xBB with
  * another number, size or direction), random numbers, and pointers that
@@ -59,7 +60,7 @@ static uint8_t *rw_ro;		/* page RW, then page PROT_READ */
 static char names[NNAMES][MBOX_NAME_MAX + 1];
 
 struct counters {
-	uint64_t calls, ok;
+	uint64_t calls, ok, valid;
 	uint64_t err[MAXERR];
 	int failed;
 	char why[512];
@@ -190,11 +191,13 @@ static uint64_t deadline(struct fz *f, uint32_t flags)
 {
 	if (!(flags & MBOX_MSG_DEADLINE))
 		return rnd(f, 16) ? 0 : mbox_rand(&f->rng);
-	switch (rnd(f, 4)) {
+	switch (rnd(f, 6)) {
 	case 0:
 		return 0;
 	case 1:
 		return UINT64_MAX;
+	case 2:	/* around the kernel's largest time */
+		return (1ULL << 63) - 2 + rnd(f, 4);
 	default:
 		return now_ns() + rnd(f, MS(2));
 	}
@@ -353,13 +356,19 @@ static void one_call(struct fz *f)
 		}
 		return;
 	}
-	if (kind < 60) {
+	/*
+	 * Most calls are real commands on the kind of fd that answers them,
+	 * where the bugs live; a tenth go to the wrong kind of fd, and a few
+	 * are near-valid or random numbers, which only need to say ENOTTY.
+	 */
+	if (kind < 90) {
+		bool dev = rnd(f, 4) == 0;
+
 		mbox_cmd = true;
-		if (rnd(f, 3) == 0)
-			cmd = valid_dev[rnd(f, 4)];
-		else
-			cmd = valid_box[rnd(f, 6)];
-	} else if (kind < 88) {
+		cmd = dev ? valid_dev[rnd(f, 4)] : valid_box[rnd(f, 6)];
+		fd = pick_fd(f, rnd(f, 10) ? dev : !dev);
+		__atomic_fetch_add(&cnt->valid, 1, __ATOMIC_RELAXED);
+	} else if (kind < 97) {
 		/* Near-valid: mbox's type, other number, size or direction. */
 		do {
 			cmd = _IOC(rnd(f, 4), MBOX_IOCTL_TYPE,
@@ -367,6 +376,7 @@ static void one_call(struct fz *f)
 				   rnd(f, 4) ? 8 * rnd(f, 8) : rnd(f, 1 << 14));
 		} while (is_mbox_cmd(cmd));
 		mbox_cmd = false;
+		fd = pick_fd(f, rnd(f, 2));
 	} else {
 		/* Random, but not a type byte the VFS itself answers. */
 		do {
@@ -376,8 +386,8 @@ static void one_call(struct fz *f)
 			 type == 'f' || type == 'X' || type == 0x94 ||
 			 type == 0x15 || type == 0x12);
 		mbox_cmd = false;
+		fd = pick_fd(f, rnd(f, 2));
 	}
-	fd = pick_fd(f, rnd(f, 2));
 	arg = make_arg(f, cmd);
 	ret = ioctl(fd, cmd, (unsigned long)arg);
 	e = errno;
@@ -601,8 +611,9 @@ static void test_fuzz(int dev, double secs)
 
 		for (i = 0; i < MAXERR; i++)
 			nerr += cnt->err[i];
-		ksft_print_msg("fuzz: %llu calls, %llu succeeded, %llu errors by errno:%s; %d named mailboxes unlinked after\n",
+		ksft_print_msg("fuzz: %llu calls (%llu real commands), %llu succeeded, %llu errors by errno:%s; %d named mailboxes unlinked after\n",
 			       (unsigned long long)cnt->calls,
+			       (unsigned long long)cnt->valid,
 			       (unsigned long long)cnt->ok,
 			       (unsigned long long)nerr, line2, leftovers);
 	}

@@ -131,6 +131,24 @@ struct mbox_info {
 	unsigned int nr_mailboxes;
 };
 
+/**
+ * struct mbox_usage - the per-user limits, and what the caller's user uses
+ * @max_mailboxes:	most mailboxes one user (real uid) may own.
+ * @mailboxes:		mailboxes the caller's real uid owns now.
+ * @max_bytes:		most kernel memory, in bytes, charged to one user.
+ * @bytes:		bytes charged to the caller's real uid now: its
+ *			mailboxes and the messages it sent still held.
+ * @unlimited:		nonzero if the caller has CAP_SYS_RESOURCE, which
+ *			the limits do not refuse.
+ */
+struct mbox_usage {
+	unsigned int max_mailboxes;
+	unsigned int mailboxes;
+	uint64_t max_bytes;
+	uint64_t bytes;
+	int unlimited;
+};
+
 /*
  * mbox_create - create a mailbox and open it
  * @name:	1..name_max bytes of [A-Za-z0-9._-], or NULL for an anonymous
@@ -146,7 +164,8 @@ struct mbox_info {
  * RETURN VALUE: the new mailbox fd, or -1 with errno set:
  * EINVAL (bad flags, bad name, mode beyond 0777, capacity above
  * max_capacity, msg_size 0 or above max_msg_size), EEXIST (name taken),
- * ENOSPC (max_mailboxes reached), EMFILE/ENFILE, ENOMEM, or what
+ * ENOSPC (max_mailboxes reached), EDQUOT (the caller's user owns
+ * max_user_mailboxes or would pass max_user_bytes), EMFILE/ENFILE, ENOMEM, or what
  * opening /dev/mbox failed with (ENOENT: module not loaded).
  */
 int mbox_create(const char *name, const struct mbox_attr *attr, int flags);
@@ -196,13 +215,14 @@ int mbox_close(int mb);
  * @len:	its length in bytes, 0..msg_size.
  *
  * On a bounded mailbox, returns once the message is queued (waiting while
- * the mailbox is full); on a rendezvous mailbox, once a receiver has taken
- * it. Messages are received in the order they were sent.
+ * the mailbox is full); on a rendezvous mailbox, once a receiver has
+ * claimed it. Messages are received in the order they were sent.
  *
  * RETURN VALUE: 0, or -1 with errno set: EBADF (not open for sending),
  * EMSGSIZE (@len above msg_size), EPIPE (mailbox shut down, also while
  * waiting: the message is not delivered), EAGAIN (O_NONBLOCK fd and the
- * call would wait), EINTR, ENOMEM.
+ * call would wait), EINTR, ENOMEM, EDQUOT (the caller's user would pass
+ * max_user_bytes).
  */
 int mbox_send(int mb, const void *msg, size_t len);
 
@@ -303,6 +323,14 @@ int mbox_stat(int mb, struct mbox_stat *st);
  * with (ENOENT: the module is not loaded; EACCES), EFAULT (@info is NULL).
  */
 int mbox_get_info(struct mbox_info *info);
+
+/**
+ * mbox_get_usage - the per-user limits and the caller's usage
+ * @usage:	filled in on success.
+ *
+ * Return: 0, or -1 with errno as for mbox_get_info().
+ */
+int mbox_get_usage(struct mbox_usage *usage);
 
 /**
  * struct mbox_msgvec - one message of a batch (mbox_sendv(), mbox_recvv())

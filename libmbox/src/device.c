@@ -103,3 +103,26 @@ int mbox_get_info(struct mbox_info *info)
 	info->nr_mailboxes = arg.nr_mailboxes;
 	return 0;
 }
+
+LIBMBOX_EXPORT
+int mbox_get_usage(struct mbox_usage *usage)
+{
+	struct mboxio_info arg;
+
+	if (!usage) {
+		errno = EFAULT;
+		return -1;
+	}
+
+	memset(&arg, 0, sizeof(arg));
+	if (mbox_dev_ioctl(MBOXIO_INFO, &arg) < 0)
+		return -1;
+
+	memset(usage, 0, sizeof(*usage));
+	usage->max_mailboxes = arg.max_user_mailboxes;
+	usage->mailboxes = arg.user_mailboxes;
+	usage->max_bytes = arg.max_user_bytes;
+	usage->bytes = arg.user_bytes;
+	usage->unlimited = !!(arg.flags & MBOX_INFO_UNLIMITED);
+	return 0;
+}

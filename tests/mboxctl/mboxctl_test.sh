@@ -93,7 +93,7 @@ m recv --help
 
 # --- info -----------------------------------------------------------------
 m info
-[ "$rc" -eq 0 ] && has "^abi_version: *1$" && has "^name_max: *63$" && has "^max_msg_size: *[0-9]"
+[ "$rc" -eq 0 ] && has "^abi_version: *2$" && has "^name_max: *63$" && has "^max_msg_size: *[0-9]"
 result $? "info shows the ABI version and limits"
 
 # --- create, stat, ls ---------------------------------------------------------

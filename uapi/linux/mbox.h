@@ -16,7 +16,8 @@
  *  - every flag bit not defined here, and every field marked "must be 0",
  *    is checked: a nonzero value fails with EINVAL;
  *  - an unknown command fails with ENOTTY;
- *  - timeouts are absolute CLOCK_MONOTONIC deadlines in nanoseconds, so a
+ *  - timeouts are absolute CLOCK_MONOTONIC deadlines in nanoseconds (as
+ *    clock_gettime() reports them in the caller's time namespace), so a
  *    call restarted after a signal never waits longer than the first.
  *
  * Errors and what they mean (Documentation/userspace-api.rst gives the
@@ -30,7 +31,8 @@
  *             outside 0777, capacity above the max_capacity parameter,
  *             msg_size of 0 or above the max_msg_size parameter, no access
  *             bit in MBOX_FD_* flags, MBOX_MSG_DONTWAIT together with
- *             MBOX_MSG_DEADLINE, a batch count above MBOX_BATCH_MAX.
+ *             MBOX_MSG_DEADLINE, a deadline_ns of 2^63 or more, a batch
+ *             count above MBOX_BATCH_MAX.
  *  EBADF      send on a mailbox fd opened without MBOX_FD_SEND, receive
  *             without MBOX_FD_RECV, shutdown without MBOX_FD_SEND.
  *  EEXIST     MBOXIO_CREATE of a name that exists.
@@ -39,6 +41,12 @@
  *             the caller; MBOXIO_UNLINK by someone other than the owner.
  *             CAP_DAC_OVERRIDE bypasses both.
  *  ENOSPC     MBOXIO_CREATE while max_mailboxes mailboxes exist.
+ *  EDQUOT     MBOXIO_CREATE by a user (real uid) who owns
+ *             max_user_mailboxes mailboxes already, or a create or send
+ *             whose memory would take the user charged for it past
+ *             max_user_bytes (MBOXIO_INFO reports both and the caller's
+ *             usage). CAP_SYS_RESOURCE exceeds both. A send is charged to
+ *             the caller (ioctl) or to whoever opened the fd (write(2)).
  *  EMFILE,
  *  ENFILE     no file descriptor for the new mailbox fd.
  *  ENOMEM     the kernel (or the caller's memory cgroup) is out of memory.
@@ -47,7 +55,8 @@
  *             message stays queued and its length is in mboxio_recv.len.
  *  EPIPE      send on a shut-down mailbox (also wakes blocked senders,
  *             whose messages are not delivered); receive on a shut-down
- *             mailbox with nothing left to drain.
+ *             mailbox with nothing left to drain (a message another
+ *             receiver is still copying out is not drained yet).
  *  EAGAIN     the call would wait and MBOX_MSG_DONTWAIT is set or the fd
  *             is O_NONBLOCK.
  *  ETIMEDOUT  the call would wait past deadline_ns (also when the deadline
@@ -57,7 +66,12 @@
  *             keeping its deadline).
  *
  * A send or receive that fails has moved no message; one that succeeds has
- * moved exactly one.
+ * moved exactly one. A rendezvous send succeeds when a receiver claims its
+ * message; a receive whose copy-out faults puts the message back in its
+ * place for the next receiver.
+ *
+ * Identity: MBOXIO_SEND and MBOXIO_SENDV stamp the caller's euid and egid;
+ * write(2) stamps those of whoever opened the fd (file->f_cred).
  */
 #ifndef _UAPI_LINUX_MBOX_H
 #define _UAPI_LINUX_MBOX_H
@@ -66,7 +80,7 @@
 #include <linux/types.h>
 
 /* MBOXIO_INFO reports this; bumped when the ABI gains something new. */
-#define MBOX_ABI_VERSION	1
+#define MBOX_ABI_VERSION	2
 
 /* Longest mailbox name in bytes, not counting the terminating NUL. */
 #define MBOX_NAME_MAX		63
@@ -126,6 +140,15 @@
  * @max_capacity:	module parameter: largest capacity.
  * @max_msg_size:	module parameter: largest msg_size.
  * @nr_mailboxes:	mailboxes that exist now.
+ * @max_user_mailboxes:	module parameter: most mailboxes one user (real
+ *			uid) may own.
+ * @user_mailboxes:	mailboxes the caller's real uid owns now.
+ * @max_user_bytes:	module parameter: most kernel memory, in bytes, that
+ *			may be charged to one user (its mailboxes and the
+ *			messages it sent that are still held).
+ * @user_bytes:		bytes charged to the caller's real uid now.
+ * @flags:		MBOX_INFO_*.
+ * @__pad:		0.
  */
 struct mboxio_info {
 	__u32 version;
@@ -136,7 +159,19 @@ struct mboxio_info {
 	__u32 max_capacity;
 	__u32 max_msg_size;
 	__u32 nr_mailboxes;
+	__u32 max_user_mailboxes;
+	__u32 user_mailboxes;
+	__u64 max_user_bytes;
+	__u64 user_bytes;
+	__u32 flags;
+	__u32 __pad;
 };
+
+/*
+ * mboxio_info.flags. MBOX_INFO_UNLIMITED: the caller has CAP_SYS_RESOURCE,
+ * so the per-user limits count it but do not refuse it.
+ */
+#define MBOX_INFO_UNLIMITED	0x1U
 
 /**
  * struct mboxio_create - create a mailbox (MBOXIO_CREATE)
@@ -193,9 +228,9 @@ struct mboxio_unlink {
  * @len:	message length in bytes, 0..msg_size.
  * @flags:	MBOX_MSG_*.
  * @deadline_ns: with MBOX_MSG_DEADLINE, CLOCK_MONOTONIC time to give up
- *		at; must be 0 otherwise.
+ *		at, below 2^63; must be 0 otherwise.
  *
- * Returns 0 once the message is queued (bounded mailbox) or taken by a
+ * Returns 0 once the message is queued (bounded mailbox) or claimed by a
  * receiver (rendezvous mailbox, capacity 0).
  */
 struct mboxio_send {
@@ -339,6 +374,6 @@ struct mboxio_batch {
 #define MBOXIO_STAT		_IOR(MBOX_IOCTL_TYPE, 0x12, struct mboxio_stat)
 #define MBOXIO_SHUTDOWN		_IO(MBOX_IOCTL_TYPE, 0x13)
 #define MBOXIO_SENDV		_IOW(MBOX_IOCTL_TYPE, 0x14, struct mboxio_batch)
-#define MBOXIO_RECVV		_IOW(MBOX_IOCTL_TYPE, 0x15, struct mboxio_batch)
+#define MBOXIO_RECVV		_IOWR(MBOX_IOCTL_TYPE, 0x15, struct mboxio_batch)
 
 #endif /* _UAPI_LINUX_MBOX_H */
