@@ -154,6 +154,23 @@ static void mbox_delivery_fill(struct mbox_delivery *dlv,
 }
 
 /*
+ * Claim the next message for a buffer of @size bytes. If it does not fit,
+ * the caller learns its length through @ulen, as for the message itself.
+ */
+static struct mbox_msg *mbox_claim_for(struct mbox *mb, u32 size,
+				       const struct mbox_wait *wait,
+				       __u32 __user *ulen)
+{
+	struct mbox_msg *msg;
+	u32 needed;
+
+	msg = mbox_recv_claim(mb, size, wait, &needed);
+	if (PTR_ERR_OR_ZERO(msg) == -EMSGSIZE && put_user(needed, ulen))
+		return ERR_PTR(-EFAULT);
+	return msg;
+}
+
+/*
  * Copy a claimed message out, payload first, then its results: @out
  * (@out_len bytes, written to @uout). Either copy faulting puts the
  * message back, as if it had never been claimed.
@@ -182,7 +199,6 @@ static long mbox_ioctl_recv(struct file *file, struct mbox *mb,
 	struct mboxio_recv args;
 	struct mbox_wait wait;
 	struct mbox_msg *msg;
-	u32 needed;
 	int ret;
 
 	BUILD_BUG_ON(sizeof(args) != 48);
@@ -196,13 +212,9 @@ static long mbox_ioctl_recv(struct file *file, struct mbox *mb,
 	if (ret)
 		return ret;
 
-	msg = mbox_recv_claim(mb, args.size, &wait, &needed);
-	if (IS_ERR(msg)) {
-		ret = PTR_ERR(msg);
-		if (ret == -EMSGSIZE && put_user(needed, &uarg->len))
-			return -EFAULT;
-		return ret;
-	}
+	msg = mbox_claim_for(mb, args.size, &wait, &uarg->len);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
 	mbox_delivery_fill(&dlv, msg);
 	args.len = msg->len;
 	args.pid = dlv.pid;
@@ -277,7 +289,6 @@ static int mbox_recv_one(struct mbox *mb, struct mboxio_recvmsg __user *um,
 	struct mbox_delivery dlv;
 	struct mboxio_recvmsg m;
 	struct mbox_msg *msg;
-	u32 needed;
 	int ret;
 
 	BUILD_BUG_ON(sizeof(m) != 40);
@@ -287,13 +298,9 @@ static int mbox_recv_one(struct mbox *mb, struct mboxio_recvmsg __user *um,
 		return -EFAULT;
 	if (m.__pad)
 		return -EINVAL;
-	msg = mbox_recv_claim(mb, m.size, wait, &needed);
-	if (IS_ERR(msg)) {
-		ret = PTR_ERR(msg);
-		if (ret == -EMSGSIZE && put_user(needed, &um->len))
-			return -EFAULT;
-		return ret;
-	}
+	msg = mbox_claim_for(mb, m.size, wait, &um->len);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
 	mbox_delivery_fill(&dlv, msg);
 	m.len = msg->len;
 	m.pid = dlv.pid;

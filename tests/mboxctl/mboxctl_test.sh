@@ -31,7 +31,7 @@ p=mboxctl-test.$$		# every mailbox name starts with this
 n=0 failed=0
 # shellcheck disable=SC2317 # called by the trap
 cleanup() {
-	for m in q r perm perm2 mask1 mask2 big; do "$MBOXCTL" rm -f "$p.$m" 2>/dev/null; done
+	for m in q r perm perm2 mask1 mask2 big q1 q2; do "$MBOXCTL" rm -f "$p.$m" 2>/dev/null; done
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -95,6 +95,9 @@ m recv --help
 m info
 [ "$rc" -eq 0 ] && has "^abi_version: *2$" && has "^name_max: *63$" && has "^max_msg_size: *[0-9]"
 result $? "info shows the ABI version and limits"
+[ "$rc" -eq 0 ] && has "^max_user_mailboxes: *[0-9]" && has "^max_user_bytes: *[0-9]" &&
+	has "^user_mailboxes: *[0-9]" && has "^user_bytes: *[0-9]" && has "^user_unlimited: *yes$"
+result $? "info shows the per-user limits and the caller's usage (root: unlimited)"
 
 # --- create, stat, ls ---------------------------------------------------------
 m create "$p.q" --capacity 4 --msg-size 128 --mode 0640
@@ -255,11 +258,22 @@ if [ "$(id -u)" -eq 0 ] && [ -n "$user" ] && command -v su >/dev/null 2>&1; then
 	expect 1 "recv with only write permission: exit 1, EACCES" "Permission denied"
 	m recv "$p.perm2" -v
 	[ "$rc" -eq 0 ] && has "uid=1000 gid=1000 len=8$"; result $? "the receiver sees the other user's uid and gid"
+	as_user info
+	[ "$rc" -eq 0 ] && has "^user_unlimited: *no$"; result $? "info as a user: limited"
+	# A per-user limit of one mailbox: the second create names the limit.
+	lim=$(cat /sys/module/mbox/parameters/max_user_mailboxes)
+	echo 1 >/sys/module/mbox/parameters/max_user_mailboxes
+	as_user create "$p.q1"
+	as_user create "$p.q2"
+	echo "$lim" >/sys/module/mbox/parameters/max_user_mailboxes
+	expect 1 "create past max_user_mailboxes: exit 1, names the limit" "per-user limit reached"
+	as_user rm "$p.q1"
 else
 	for d in "send without write permission" "recv without read permission" \
 		 "stat without access" "rm by someone other than the owner" \
 		 "send with write permission" "recv with only write permission" \
-		 "the receiver sees the other user's uid"; do
+		 "the receiver sees the other user's uid" "info as a user" \
+		 "create past max_user_mailboxes"; do
 		n=$((n + 1))
 		echo "ok $n $d # SKIP needs root, su and a user with uid and gid 1000"
 	done

@@ -107,7 +107,11 @@ static int __attribute__((format(printf, 2, 3))) fail(int err, const char *fmt, 
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, ": %s\n", strerror(err));
+	/* "Disk quota exceeded" says little here: name the limit. */
+	if (err == EDQUOT)
+		fprintf(stderr, ": per-user limit reached (max_user_mailboxes or max_user_bytes; see mboxctl info)\n");
+	else
+		fprintf(stderr, ": %s\n", strerror(err));
 	return exit_code(err);
 }
 
