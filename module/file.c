@@ -365,6 +365,7 @@ static long mbox_file_ioctl(struct file *file, unsigned int cmd,
 	case MBOXIO_SENDV:
 		return mbox_ioctl_sendv(file, mf, uarg);
 	case MBOXIO_RECVV:
+	case MBOXIO_RECVV_V1:
 		return mbox_ioctl_recvv(file, mb, uarg);
 	case MBOXIO_SHUTDOWN:
 		if (!(file->f_mode & FMODE_WRITE))

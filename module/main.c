@@ -94,7 +94,8 @@ static bool mbox_fd_flags_valid(u32 flags)
 	return !(flags & ~MBOX_FD_ALL) && (flags & MBOX_FD_RDWR);
 }
 
-static long mbox_dev_info(struct mboxio_info __user *uarg)
+/* @size: how much of struct mboxio_info the caller's command asks for. */
+static long mbox_dev_info(struct mboxio_info __user *uarg, size_t size)
 {
 	struct mboxio_info info = {
 		.version	= MBOX_ABI_VERSION,
@@ -115,7 +116,7 @@ static long mbox_dev_info(struct mboxio_info __user *uarg)
 	if (ns_capable_noaudit(&init_user_ns, CAP_SYS_RESOURCE))
 		info.flags |= MBOX_INFO_UNLIMITED;
 
-	if (copy_to_user(uarg, &info, sizeof(info)))
+	if (copy_to_user(uarg, &info, min(size, sizeof(info))))
 		return -EFAULT;
 	return 0;
 }
@@ -216,7 +217,8 @@ static long mbox_dev_ioctl(struct file *file, unsigned int cmd,
 
 	switch (cmd) {
 	case MBOXIO_INFO:
-		return mbox_dev_info(uarg);
+	case MBOXIO_INFO_V1:
+		return mbox_dev_info(uarg, _IOC_SIZE(cmd));
 	case MBOXIO_CREATE:
 		return mbox_dev_create(uarg);
 	case MBOXIO_OPEN:

@@ -89,6 +89,16 @@ static inline unsigned int mbox_limit(const struct mbox_limit *l)
 	return READ_ONCE(l->val);
 }
 
+/*
+ * ABI version 1 numbers whose structs or directions changed in version 2,
+ * still answered so that programs built against version 1 keep working:
+ * MBOXIO_INFO with the 32-byte struct (it gets the first 32 bytes of
+ * today's), MBOXIO_RECVV as _IOW.
+ */
+#define MBOXIO_INFO_V1	_IOC(_IOC_READ, MBOX_IOCTL_TYPE, 0x00, 32)
+#define MBOXIO_RECVV_V1	_IOC(_IOC_WRITE, MBOX_IOCTL_TYPE, 0x15, \
+			     sizeof(struct mboxio_batch))
+
 struct cred;
 struct file;
 struct iov_iter;

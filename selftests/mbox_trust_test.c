@@ -363,6 +363,44 @@ TEST(recvv_direction)
 		  (unsigned int)_IOC_DIR(MBOXIO_RECV));
 }
 
+/*
+ * Programs built against ABI version 1 keep working: its MBOXIO_INFO (a
+ * 32-byte struct) gets the first 32 bytes of today's, and its MBOXIO_RECVV
+ * number (_IOW) still receives.
+ */
+TEST_F(trust, abi_v1_numbers_still_answered)
+{
+	const unsigned long info_v1 = _IOC(_IOC_READ, MBOX_IOCTL_TYPE, 0x00, 32);
+	const unsigned long recvv_v1 = _IOC(_IOC_WRITE, MBOX_IOCTL_TYPE, 0x15,
+					    sizeof(struct mboxio_batch));
+	struct mboxio_info now;
+	uint8_t v1[64];
+	struct mboxio_recvmsg rm = { 0 };
+	struct mboxio_batch b = { 0 };
+	char buf[8];
+	int fd;
+
+	MBOX_SKIP_GUARD();
+	memset(v1, 0xa5, sizeof(v1));
+	ASSERT_EQ(0, mbox_ioctl(self->dev, info_v1, v1));
+	ASSERT_EQ(0, mbox_info(self->dev, &now));
+	EXPECT_EQ(0, memcmp(v1, &now, 24));	/* nr_mailboxes may move */
+	EXPECT_EQ(0xa5, v1[32]);		/* not a byte more */
+	EXPECT_EQ(0xa5, v1[63]);
+
+	fd = mbox_create(self->dev, NULL, MBOX_FD_RDWR, 0600, 2, 8);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, mbox_send(fd, "v1", 2, 0, 0));
+	rm.buf = (uintptr_t)buf;
+	rm.size = sizeof(buf);
+	b.vec = (uintptr_t)&rm;
+	b.count = 1;
+	EXPECT_EQ(1, mbox_ioctl(fd, recvv_v1, &b));
+	EXPECT_EQ(2U, rm.len);
+	EXPECT_EQ(0, memcmp(buf, "v1", 2));
+	close(fd);
+}
+
 /* A deadline of 2^63 ns or more is a bug in the caller: EINVAL. */
 TEST_F(trust, deadline_beyond_ktime_is_einval)
 {
