@@ -319,6 +319,20 @@ static void mbox_enqueue(struct mbox *mb, struct mbox_msg *msg)
 }
 
 /*
+ * A receiver takes @msg: number it (numbers follow the order messages
+ * leave the mailbox), count it as received (mbox_recv_undo() takes that
+ * back) and as being copied out, which keeps its slot on a bounded mailbox
+ * until the receiver is done.
+ */
+static void mbox_take(struct mbox *mb, struct mbox_msg *msg)
+{
+	if (!msg->seq)
+		msg->seq = ++mb->last_seq;
+	atomic_inc(&mb->taking);
+	mb->received++;
+}
+
+/*
  * The message the next receiver would get, or NULL: the head of the queue;
  * on a rendezvous mailbox whose queue is empty, the oldest offer.
  */
@@ -359,10 +373,7 @@ static void mbox_admit(struct mbox *mb, struct mbox_wakeups *wq)
 
 /*
  * Claim @msg, the next message (mbox_next_msg()), for a receiver that will
- * copy it out, and number it: numbers follow the order messages leave the
- * mailbox. It counts as received from now on; mbox_recv_undo() takes that
- * back. A message from the queue keeps its slot until the receiver is done
- * (@taking). A rendezvous offer is accepted now: its sender is done and
+ * copy it out (mbox_take()). A rendezvous offer is accepted now: its sender is done and
  * woken, and whatever becomes of the copy no longer concerns it (the
  * payload is in kernel memory; a fault puts it on the queue).
  */
@@ -371,10 +382,7 @@ static void mbox_claim(struct mbox *mb, struct mbox_msg *msg,
 {
 	struct mbox_waiter *s;
 
-	if (!msg->seq)
-		msg->seq = ++mb->last_seq;
-	atomic_inc(&mb->taking);
-	mb->received++;
+	mbox_take(mb, msg);
 	if (!list_empty(&mb->queue)) {
 		/* mbox_next_msg() gives the head while there is one. */
 		list_del_init(&msg->link);
@@ -385,6 +393,35 @@ static void mbox_claim(struct mbox *mb, struct mbox_msg *msg,
 	s = list_first_entry(&mb->senders, struct mbox_waiter, link);
 	mb->sent++;
 	mbox_wake(wq, s, &mb->nr_senders, MBOX_W_DONE);
+}
+
+/*
+ * The oldest waiting receiver whose buffer @msg fits, or NULL. Those before
+ * it whose buffers are too small are failed (-EMSGSIZE with the length)
+ * rather than skipped, so FIFO order holds for everyone.
+ */
+static struct mbox_waiter *mbox_receiver_for(struct mbox *mb,
+					     struct mbox_msg *msg,
+					     struct mbox_wakeups *wq)
+{
+	struct mbox_waiter *r;
+
+	while ((r = list_first_entry_or_null(&mb->receivers,
+					     struct mbox_waiter, link))) {
+		if (msg->len <= r->size)
+			return r;
+		r->size = msg->len;
+		mbox_wake(wq, r, &mb->nr_receivers, MBOX_W_TOO_SMALL);
+	}
+	return NULL;
+}
+
+/* Give receiver @r the message it has taken. */
+static void mbox_hand(struct mbox *mb, struct mbox_waiter *r,
+		      struct mbox_msg *msg, struct mbox_wakeups *wq)
+{
+	r->msg = msg;
+	mbox_wake(wq, r, &mb->nr_receivers, MBOX_W_HANDED);
 }
 
 /*
@@ -411,22 +448,20 @@ static void mbox_dispatch(struct mbox *mb, struct mbox_wakeups *wq)
 		mbox_admit(mb, wq);
 
 	while (!list_empty(&mb->receivers)) {
-		r = list_first_entry(&mb->receivers, struct mbox_waiter, link);
 		msg = mbox_next_msg(mb);
 		if (!msg) {
 			if (!mb->shutdown || atomic_read(&mb->taking))
 				break;
+			r = list_first_entry(&mb->receivers, struct mbox_waiter,
+					     link);
 			mbox_wake(wq, r, &mb->nr_receivers, MBOX_W_SHUTDOWN);
 			continue;
 		}
-		if (msg->len > r->size) {
-			r->size = msg->len;
-			mbox_wake(wq, r, &mb->nr_receivers, MBOX_W_TOO_SMALL);
-			continue;
-		}
+		r = mbox_receiver_for(mb, msg, wq);
+		if (!r)
+			break;
 		mbox_claim(mb, msg, wq);
-		r->msg = msg;
-		mbox_wake(wq, r, &mb->nr_receivers, MBOX_W_HANDED);
+		mbox_hand(mb, r, msg, wq);
 	}
 }
 
@@ -530,10 +565,23 @@ int mbox_send(struct mbox *mb, struct mbox_msg *msg,
 		goto out_free;
 	}
 
-	/* Room, and no blocked sender that came first: queue it now. */
+	/*
+	 * Room, and no blocked sender that came first: accepted now. A
+	 * receiver waiting means nothing is queued, so it gets the message
+	 * straight from us, as mqueue's pipelined_send() does, without a trip
+	 * through the queue (and without a readiness blip for pollers).
+	 */
 	if (list_empty(&mb->senders) && mbox_has_room(mb)) {
-		mbox_enqueue(mb, msg);
-		mbox_dispatch(mb, &wq);
+		struct mbox_waiter *r = mbox_receiver_for(mb, msg, &wq);
+
+		if (r) {
+			msg->order = mb->arrivals++;
+			mb->sent++;
+			mbox_take(mb, msg);
+			mbox_hand(mb, r, msg, &wq);
+		} else {
+			mbox_enqueue(mb, msg);
+		}
 		spin_unlock(&mb->lock);
 		mbox_wakeups_flush(&wq);
 		return 0;

@@ -13,6 +13,7 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
+#include <linux/stringify.h>
 #include <linux/moduleparam.h>
 #include <linux/uaccess.h>
 #include <linux/user_namespace.h>
@@ -74,20 +75,27 @@ static const struct kernel_param_ops mbox_limit_ops = {
 
 module_param_cb(max_mailboxes, &mbox_limit_ops, &mbox_max_mailboxes, 0644);
 MODULE_PARM_DESC(max_mailboxes,
-		 "Most mailboxes that may exist at once (default 1024, at most 65536)");
+		 "Most mailboxes that may exist at once (default "
+		 __stringify(MBOX_MAX_MAILBOXES_DEFAULT) ", at most 65536)");
 module_param_cb(max_capacity, &mbox_limit_ops, &mbox_max_capacity, 0644);
 MODULE_PARM_DESC(max_capacity,
-		 "Largest mailbox capacity in messages (default 1024, at most 65536)");
+		 "Largest mailbox capacity in messages (default "
+		 __stringify(MBOX_MAX_CAPACITY_DEFAULT) ", at most 65536)");
 module_param_cb(max_msg_size, &mbox_limit_ops, &mbox_max_msg_size, 0644);
 MODULE_PARM_DESC(max_msg_size,
-		 "Largest mailbox message size in bytes (default 65536, at most 4 MiB)");
+		 "Largest mailbox message size in bytes (default "
+		 __stringify(MBOX_MAX_MSG_SIZE_DEFAULT) ", at most 4 MiB)");
 module_param_cb(max_user_mailboxes, &mbox_limit_ops, &mbox_max_user_mailboxes,
 		0644);
 MODULE_PARM_DESC(max_user_mailboxes,
-		 "Most mailboxes one user (real uid) may own (default 64, at most 65536; CAP_SYS_RESOURCE exceeds it)");
+		 "Most mailboxes one user (real uid) may own (default "
+		 __stringify(MBOX_MAX_USER_MAILBOXES_DEFAULT)
+		 ", at most 65536; CAP_SYS_RESOURCE exceeds it)");
 module_param_cb(max_user_bytes, &mbox_limit_ops, &mbox_max_user_bytes, 0644);
 MODULE_PARM_DESC(max_user_bytes,
-		 "Most kernel memory in bytes charged to one user's mailboxes and messages (default 64 MiB, at most 2 GiB; CAP_SYS_RESOURCE exceeds it)");
+		 "Most kernel memory in bytes charged to one user's mailboxes and messages (default "
+		 __stringify(MBOX_MAX_USER_BYTES_DEFAULT)
+		 ", at most 2 GiB; CAP_SYS_RESOURCE exceeds it)");
 
 static bool mbox_fd_flags_valid(u32 flags)
 {

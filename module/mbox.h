@@ -43,6 +43,15 @@
 #undef pr_fmt
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+/*
+ * The module parameters' defaults (Documentation/limits.rst; MBOXIO_INFO
+ * reports the values in force). Plain numbers: MODULE_PARM_DESC() quotes
+ * them.
+ */
+#define MBOX_MAX_MAILBOXES_DEFAULT	1024
+#define MBOX_MAX_CAPACITY_DEFAULT	1024
+#define MBOX_MAX_MSG_SIZE_DEFAULT	65536
+
 /* Upper bounds for the module parameters: keep any one mailbox sane. */
 #define MBOX_MAILBOXES_LIMIT	65536U
 #define MBOX_CAPACITY_LIMIT	65536U
@@ -73,8 +82,8 @@ struct mbox_limit {
  * counted, to 64 MiB, while a single message may still be the largest
  * max_msg_size allows.
  */
-#define MBOX_MAX_USER_MAILBOXES_DEFAULT	64U
-#define MBOX_MAX_USER_BYTES_DEFAULT	(64U << 20)
+#define MBOX_MAX_USER_MAILBOXES_DEFAULT	64
+#define MBOX_MAX_USER_BYTES_DEFAULT	67108864	/* 64 MiB */
 #define MBOX_USER_BYTES_LIMIT		(2048U << 20)
 
 /* The module parameters (main.c). */

@@ -89,10 +89,19 @@ static const unsigned long valid_box[] = {
 	MBOXIO_SENDV, MBOXIO_RECVV,
 };
 
+/* ABI version 1's numbers, which the module still answers. */
+static const unsigned long valid_v1[] = {
+	_IOC(_IOC_READ, MBOX_IOCTL_TYPE, 0x00, 32),
+	_IOC(_IOC_WRITE, MBOX_IOCTL_TYPE, 0x15, sizeof(struct mboxio_batch)),
+};
+
 static bool is_mbox_cmd(unsigned long cmd)
 {
 	unsigned int i;
 
+	for (i = 0; i < 2; i++)
+		if (cmd == valid_v1[i])
+			return true;
 	for (i = 0; i < 4; i++)
 		if (cmd == valid_dev[i])
 			return true;

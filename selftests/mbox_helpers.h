@@ -34,6 +34,14 @@
 #include <linux/mbox.h>
 
 #define MBOX_DEV		"/dev/mbox"
+
+/*
+ * The module parameters' defaults as Documentation/limits.rst documents
+ * them: the module (module/mbox.h) is checked against these.
+ */
+#define MBOX_DOC_MAX_MAILBOXES		1024
+#define MBOX_DOC_MAX_CAPACITY		1024
+#define MBOX_DOC_MAX_MSG_SIZE		65536
 #define MBOX_PARAM_DIR		"/sys/module/mbox/parameters/"
 
 /*

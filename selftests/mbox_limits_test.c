@@ -85,9 +85,9 @@ TEST_F(limits, defaults_are_generous)
 {
 	MBOX_SKIP_GUARD();
 	/* The run loads the module with its defaults. */
-	EXPECT_EQ(MBOX_MAX_MAILBOXES_DEFAULT, self->saved[0]);
-	EXPECT_EQ(MBOX_MAX_CAPACITY_DEFAULT, self->saved[1]);
-	EXPECT_EQ(MBOX_MAX_MSG_SIZE_DEFAULT, self->saved[2]);
+	EXPECT_EQ(MBOX_DOC_MAX_MAILBOXES, self->saved[0]);
+	EXPECT_EQ(MBOX_DOC_MAX_CAPACITY, self->saved[1]);
+	EXPECT_EQ(MBOX_DOC_MAX_MSG_SIZE, self->saved[2]);
 	EXPECT_LE(1024, self->saved[1]);
 	EXPECT_LE(64 * 1024, self->saved[2]);
 }

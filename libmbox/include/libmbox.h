@@ -131,6 +131,15 @@ struct mbox_info {
 	unsigned int nr_mailboxes;
 };
 
+/*
+ * What a NULL attr in mbox_create() asks for: a small bounded mailbox with
+ * POSIX mq's default message size, private to its owner. Library policy,
+ * not kernel ABI.
+ */
+#define MBOX_DEFAULT_CAPACITY	16
+#define MBOX_DEFAULT_MSG_SIZE	8192
+#define MBOX_DEFAULT_MODE	0600
+
 /**
  * struct mbox_usage - the per-user limits, and what the caller's user uses
  * @max_mailboxes:	most mailboxes one user (real uid) may own.

@@ -16,7 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <linux/mbox.h>		/* only to compare with MBOX_DEFAULT_* */
+#include <linux/mbox.h>		/* MBOX_ABI_VERSION, MBOX_NAME_MAX */
 
 #include "kselftest_harness.h"
 #include "helpers.h"

@@ -339,7 +339,7 @@ static void help_create(void)
 	       "  -s, --msg-size BYTES   largest message (default %u)\n"
 	       "  -m, --mode MODE        octal permission bits, taken as given, not\n"
 	       "                         masked by the umask (default %04o & ~umask)\n",
-	       prog, 16u, 8192u, 0600u);
+	       prog, MBOX_DEFAULT_CAPACITY, MBOX_DEFAULT_MSG_SIZE, MBOX_DEFAULT_MODE);
 }
 
 static int cmd_create(int argc, char **argv)
@@ -351,7 +351,11 @@ static int cmd_create(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct mbox_attr attr = { .capacity = 16, .msg_size = 8192, .mode = 0600 };
+	struct mbox_attr attr = {
+		.capacity = MBOX_DEFAULT_CAPACITY,
+		.msg_size = MBOX_DEFAULT_MSG_SIZE,
+		.mode = MBOX_DEFAULT_MODE,
+	};
 	bool mode_set = false;
 	const char *name;
 	int c, mb;

@@ -89,22 +89,6 @@
 #define MBOX_BATCH_MAX		1024
 
 /*
- * What a NULL attr in libmbox's mbox_create() asks for: a small bounded
- * mailbox with POSIX mq's default message size, private to its owner.
- */
-#define MBOX_DEFAULT_CAPACITY	16
-#define MBOX_DEFAULT_MSG_SIZE	8192
-#define MBOX_DEFAULT_MODE	0600
-
-/*
- * The module parameters' defaults (and their upper bounds): see
- * Documentation/limits.rst. MBOXIO_INFO reports the values in force.
- */
-#define MBOX_MAX_MAILBOXES_DEFAULT	1024
-#define MBOX_MAX_CAPACITY_DEFAULT	1024
-#define MBOX_MAX_MSG_SIZE_DEFAULT	(64 * 1024)
-
-/*
  * MBOX_FD_*: how the new mailbox fd is opened (mboxio_create.flags,
  * mboxio_open.flags). At least one of RECV and SEND is required; they map
  * to the file's read and write access (O_RDONLY, O_WRONLY, O_RDWR).
