@@ -4,20 +4,23 @@
 # kernel version (KVER) they will use. Idempotent, and quick when everything
 # is there: apt is only touched when dpkg says something is missing.
 #
-#   install-deps.sh [--debug] [--profile]
+#   install-deps.sh [--debug] [--profile] [--bench]
 #
 # --debug: also what `make check-debug` needs to build its debug kernel
 # (scripts/build-debug-kernel.sh).
 # --profile: also perf, which `make profile` runs inside the VM.
+# --bench: also gnuplot, which `make bench` plots its results with.
 set -euo pipefail
 
 debug=0
 profile=0
+bench=0
 for arg in "$@"; do
 	case "$arg" in
 	--debug) debug=1 ;;
 	--profile) profile=1 ;;
-	*) echo "usage: $0 [--debug] [--profile]" >&2; exit 2 ;;
+	--bench) bench=1 ;;
+	*) echo "usage: $0 [--debug] [--profile] [--bench]" >&2; exit 2 ;;
 	esac
 done
 
@@ -48,6 +51,9 @@ if [ "$debug" -eq 1 ]; then
 fi
 if [ "$profile" -eq 1 ]; then
 	pkgs+=(linux-perf)		# perf, copied into the VM
+fi
+if [ "$bench" -eq 1 ]; then
+	pkgs+=(gnuplot-nox)		# make bench's plot
 fi
 
 # Packages dpkg does not report as installed. A package dpkg has never

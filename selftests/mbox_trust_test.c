@@ -39,7 +39,7 @@ static int suid_helper(char *path, size_t size)
 	if (n < 0)
 		return -errno;
 	self[n] = 0;
-	snprintf(path, size, "%s/mbox_suid_helper", dirname(self));
+	snprintf(path, size, "%s/suid_helper", dirname(self));
 	if (chown(path, 0, 0) || chmod(path, 04755))
 		return -errno;
 	return 0;

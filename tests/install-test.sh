@@ -52,10 +52,16 @@ do_install() {
 }
 step "make install DESTDIR=... PREFIX=$prefix" do_install || { echo "1..$n"; exit 1; }
 
+# Nothing in the directories other packages own (linux-libc-dev's linux/).
+check_own_dirs() {
+	[ ! -e "$root$prefix/include/linux" ]
+}
+step "no file under include/linux (the distribution's headers)" check_own_dirs
+
 # Every installed file, where the FHS and pkg-config expect it.
 files=(
 	"lib/libmbox.so.$version" lib/libmbox.a lib/pkgconfig/libmbox.pc
-	include/libmbox.h include/linux/mbox.h bin/mboxctl
+	include/libmbox.h include/mbox/linux/mbox.h bin/mboxctl
 	share/man/man7/mbox.7 share/man/man8/mboxctl.8
 )
 for f in mbox_create mbox_open mbox_unlink mbox_close mbox_send mbox_recv \
@@ -99,6 +105,7 @@ pc() {
 check_pc() {
 	pc --modversion libmbox && [ "$(pc --modversion libmbox)" = "$version" ] &&
 	pc --cflags --libs libmbox | grep -- "-I$root$prefix/include" >/dev/null &&
+	pc --cflags libmbox | grep -- "-I$root$prefix/include/mbox" >/dev/null &&
 	pc --libs libmbox | grep -- "-L$root$prefix/lib -lmbox" >/dev/null
 }
 step "pkg-config --modversion is $version; --cflags --libs point into DESTDIR" check_pc

@@ -4,8 +4,8 @@
  * inherited: mbox_trust_test installs it setuid root and runs it, as an
  * unprivileged user, with a mailbox fd as its stderr.
  *
- *   mbox_suid_helper TEXT          write(2) TEXT to fd 2
- *   mbox_suid_helper TEXT ioctl    send TEXT to fd 2 with MBOXIO_SEND
+ *   suid_helper TEXT          write(2) TEXT to fd 2
+ *   suid_helper TEXT ioctl    send TEXT to fd 2 with MBOXIO_SEND
  *
  * Exits 0 if the write or send succeeded, 1 if it failed, 2 if it was not
  * running with euid 0 (the setuid bit did not take).
