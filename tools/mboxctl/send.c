@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+/* mboxctl: mboxctl send: send messages. */
+#include "mboxctl.h"
+
+static void help_send(void)
+{
+	printf("Usage: %s send NAME [--timeout MS] [MESSAGE...]\n"
+	       "       %s send NAME [--timeout MS] [--lines] [-]\n"
+	       "Send each MESSAGE as one message (its bytes, no newline added). With no\n"
+	       "MESSAGE or '-', send all of standard input as one message.\n"
+	       "  -t, --timeout MS   give up (exit 3) if a send cannot complete within MS\n"
+	       "                     milliseconds in all; 0 never waits (default: wait)\n"
+	       "  -l, --lines        send each line of standard input as a message,\n"
+	       "                     without its newline\n"
+	       "Put '--' before a MESSAGE that starts with '-'.\n", prog, prog);
+}
+
+/* Read all of @f, at most @max bytes (one more tells it is too long). */
+static int read_all(FILE *f, char **out, size_t *len, size_t max)
+{
+	size_t cap = max < 4096 ? max + 1 : 4096, n = 0, got;
+	char *buf = malloc(cap), *nb;
+
+	if (!buf)
+		return -1;
+	for (;;) {
+		if (n == cap) {
+			if (cap > max)
+				break;
+			cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+			nb = realloc(buf, cap);
+			if (!nb)
+				goto err;
+			buf = nb;
+		}
+		got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (got == 0) {
+			if (ferror(f))
+				goto err;
+			break;
+		}
+	}
+	*out = buf;
+	*len = n;
+	return 0;
+err:
+	free(buf);
+	return -1;
+}
+
+static int send_one(int mb, const char *name, const void *msg, size_t len,
+		    int64_t timeout, int64_t start)
+{
+	if (mbox_timedsend(mb, msg, len, remaining(timeout, start)) == 0)
+		return EXIT_OK;
+	return fail(errno, "send to '%s'", name);
+}
+
+int cmd_send(int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{ "timeout", required_argument, NULL, 't' },
+		{ "lines", no_argument, NULL, 'l' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int64_t timeout = -1, start;
+	bool lines = false, from_stdin;
+	struct mbox_stat st;
+	const char *name;
+	int c, mb, rc = EXIT_OK, i;
+
+	while ((c = next_opt(argc, argv, ":t:lh", longs, help_send)) != -1) {
+		if (c == 't')
+			timeout = parse_timeout(optarg);
+		else if (c == 'l')
+			lines = true;
+	}
+	name = argv[optind++];
+	check_name(argv[0], name);
+	from_stdin = optind == argc ||
+		     (optind == argc - 1 && strcmp(argv[optind], "-") == 0);
+	if (lines && !from_stdin)
+		usage_error("%s: --lines reads standard input; give no MESSAGE", argv[0]);
+	if (timeout > 0)
+		timeout *= 1000000;	/* ms to ns */
+
+	start = now_ns();
+	mb = mbox_open(name, O_WRONLY | O_CLOEXEC);
+	if (mb < 0)
+		return fail(errno, "open '%s'", name);
+
+	if (!from_stdin) {
+		for (i = optind; i < argc && rc == EXIT_OK; i++)
+			rc = send_one(mb, name, argv[i], strlen(argv[i]), timeout, start);
+	} else if (lines) {
+		char *line = NULL;
+		size_t cap = 0;
+		ssize_t n;
+
+		while (rc == EXIT_OK && (n = getline(&line, &cap, stdin)) >= 0) {
+			if (n > 0 && line[n - 1] == '\n')
+				n--;
+			rc = send_one(mb, name, line, (size_t)n, timeout, start);
+		}
+		if (rc == EXIT_OK && ferror(stdin))
+			rc = fail(errno, "read standard input");
+		free(line);
+	} else {
+		char *msg;
+		size_t len;
+
+		/* The whole of stdin is one message: read no more than
+		 * the mailbox takes, plus a byte to let the kernel say
+		 * EMSGSIZE when it is too long. */
+		if (mbox_stat(mb, &st)) {
+			rc = fail(errno, "stat '%s'", name);
+		} else if (read_all(stdin, &msg, &len, st.msg_size)) {
+			rc = fail(errno, "read standard input");
+		} else {
+			rc = send_one(mb, name, msg, len, timeout, start);
+			free(msg);
+		}
+	}
+	mbox_close(mb);
+	return rc;
+}
