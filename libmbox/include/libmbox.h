@@ -175,7 +175,7 @@ struct mbox_usage {
  * max_capacity, msg_size 0 or above max_msg_size), EEXIST (name taken),
  * ENOSPC (max_mailboxes reached), EDQUOT (the caller's user owns
  * max_user_mailboxes or would pass max_user_bytes), EMFILE/ENFILE, ENOMEM, or what
- * opening /dev/mbox failed with (ENOENT: module not loaded).
+ * opening /dev/mbox failed with (ENOENT: module not loaded; EACCES).
  */
 int mbox_create(const char *name, const struct mbox_attr *attr, int flags);
 
@@ -189,7 +189,8 @@ int mbox_create(const char *name, const struct mbox_attr *attr, int flags);
  *
  * RETURN VALUE: the new mailbox fd, or -1 with errno set:
  * EINVAL (bad flags, bad or NULL name), ENOENT (no such mailbox, or no
- * /dev/mbox), EACCES (the mode refuses the access asked), EMFILE/ENFILE.
+ * /dev/mbox), EACCES (the mode refuses the access asked), EMFILE/ENFILE,
+ * ENOMEM.
  */
 int mbox_open(const char *name, int flags);
 
@@ -231,7 +232,8 @@ int mbox_close(int mb);
  * EMSGSIZE (@len above msg_size), EPIPE (mailbox shut down, also while
  * waiting: the message is not delivered), EAGAIN (O_NONBLOCK fd and the
  * call would wait), EINTR, ENOMEM, EDQUOT (the caller's user would pass
- * max_user_bytes).
+ * max_user_bytes), EFAULT (@msg is not readable), ENOTTY (@mb is not a
+ * mailbox fd).
  */
 int mbox_send(int mb, const void *msg, size_t len);
 
@@ -273,7 +275,8 @@ int mbox_timedsend(int mb, const void *msg, size_t len, int64_t timeout_ns);
  *
  * RETURN VALUE: the message length, or -1 with errno set: EBADF (not open
  * for receiving), EMSGSIZE (@buf too small), EPIPE (shut down and empty),
- * EAGAIN (O_NONBLOCK fd and the call would wait), EINTR, EFAULT.
+ * EAGAIN (O_NONBLOCK fd and the call would wait), EINTR, EFAULT, ENOTTY
+ * (@mb is not a mailbox fd).
  */
 ssize_t mbox_recv(int mb, void *buf, size_t size, struct mbox_msginfo *info);
 
@@ -307,7 +310,8 @@ ssize_t mbox_timedrecv(int mb, void *buf, size_t size,
  * messages are not delivered). Receivers still get the messages queued,
  * then EPIPE. Shutting down twice is not an error.
  *
- * RETURN VALUE: 0, or -1 with errno set: EBADF (not open for sending).
+ * RETURN VALUE: 0, or -1 with errno set: EBADF (not open for sending),
+ * ENOTTY (@mb is not a mailbox fd).
  */
 int mbox_shutdown(int mb);
 
