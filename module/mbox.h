@@ -129,7 +129,7 @@ struct mbox_user {
 	refcount_t ref;
 	kuid_t uid;
 	atomic_t mailboxes;
-	atomic_long_t bytes;
+	atomic64_t bytes;
 };
 
 /**

@@ -74,7 +74,7 @@ struct mbox_user *mbox_user_get(kuid_t uid)
 	refcount_set(&fresh->ref, 1);
 	fresh->uid = uid;
 	atomic_set(&fresh->mailboxes, 0);
-	atomic_long_set(&fresh->bytes, 0);
+	atomic64_set(&fresh->bytes, 0);
 
 	spin_lock(&mbox_users_lock);
 	u = mbox_user_find(uid);	/* someone else made it meanwhile? */
@@ -96,8 +96,7 @@ static void mbox_user_free(struct mbox_user *u)
 {
 	hash_del(&u->node);
 	spin_unlock(&mbox_users_lock);
-	WARN_ON_ONCE(atomic_read(&u->mailboxes) ||
-		     atomic_long_read(&u->bytes));
+	WARN_ON_ONCE(atomic_read(&u->mailboxes) || atomic64_read(&u->bytes));
 	kfree(u);
 }
 
@@ -124,12 +123,18 @@ void mbox_user_put(struct mbox_user *u)
  */
 int mbox_user_charge_bytes(struct mbox_user *u, size_t bytes, bool unlimited)
 {
-	long now = atomic_long_add_return(bytes, &u->bytes);
+	u64 limit = mbox_limit(&mbox_max_user_bytes);
+	s64 old = atomic64_read(&u->bytes);
 
-	if (unlimited || now <= (long)mbox_limit(&mbox_max_user_bytes))
-		return 0;
-	atomic_long_sub(bytes, &u->bytes);
-	return -EDQUOT;
+	/*
+	 * Added only if the sum stays within the limit, so a request that
+	 * fails never makes a concurrent one that fits fail too.
+	 */
+	do {
+		if (!unlimited && (u64)old + bytes > limit)
+			return -EDQUOT;
+	} while (!atomic64_try_cmpxchg(&u->bytes, &old, old + bytes));
+	return 0;
 }
 
 /**
@@ -139,7 +144,7 @@ int mbox_user_charge_bytes(struct mbox_user *u, size_t bytes, bool unlimited)
  */
 void mbox_user_uncharge_bytes(struct mbox_user *u, size_t bytes)
 {
-	atomic_long_sub(bytes, &u->bytes);
+	atomic64_sub(bytes, &u->bytes);
 }
 
 /**
@@ -153,20 +158,18 @@ void mbox_user_uncharge_bytes(struct mbox_user *u, size_t bytes)
  */
 int mbox_user_charge_mailbox(struct mbox_user *u, size_t bytes, bool unlimited)
 {
+	unsigned int limit = mbox_limit(&mbox_max_user_mailboxes);
+	int old = atomic_read(&u->mailboxes);
 	int err;
 
-	if (atomic_inc_return(&u->mailboxes) >
-	    (int)mbox_limit(&mbox_max_user_mailboxes) && !unlimited) {
-		err = -EDQUOT;
-		goto out_dec;
-	}
+	/* As for bytes: counted only if it stays within the limit. */
+	do {
+		if (!unlimited && (unsigned int)old >= limit)
+			return -EDQUOT;
+	} while (!atomic_try_cmpxchg(&u->mailboxes, &old, old + 1));
 	err = mbox_user_charge_bytes(u, bytes, unlimited);
 	if (err)
-		goto out_dec;
-	return 0;
-
-out_dec:
-	atomic_dec(&u->mailboxes);
+		atomic_dec(&u->mailboxes);
 	return err;
 }
 
@@ -197,7 +200,7 @@ void mbox_user_usage(kuid_t uid, u32 *mailboxes, u64 *bytes)
 	u = mbox_user_find(uid);
 	if (u) {
 		*mailboxes = atomic_read(&u->mailboxes);
-		*bytes = atomic_long_read(&u->bytes);
+		*bytes = atomic64_read(&u->bytes);
 	}
 	spin_unlock(&mbox_users_lock);
 }

@@ -14,6 +14,7 @@
  * cannot make mbox hold more than 64 MiB.
  */
 #define _GNU_SOURCE
+#include <pthread.h>
 #include <sched.h>
 
 #include "mbox_helpers.h"
@@ -379,6 +380,99 @@ TEST_F(quota, default_bound_64mib)
 		}
 	}
 	EXPECT_EQ(0, usage_of(self->dev, 1000, NULL));
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/*
+ * A request that cannot fit must not make one that fits fail: with 8 KiB
+ * left under the limit, one thread keeps asking for 64 KiB (always
+ * EDQUOT) while another sends and takes back small messages, which must
+ * never be refused. (A charge that is added first and taken back when
+ * over the limit refuses the small ones now and then: the window is a few
+ * instructions in the kernel, so this test can only make it likely, with
+ * two threads asking for too much against one that fits, for 2 s.)
+ */
+struct edq {
+	int big, small;
+	volatile int stop;
+	unsigned long small_ok, small_edquot, big_ok;
+};
+
+static void *edq_big(void *p)
+{
+	static char big[65536];
+	struct edq *e = p;
+
+	while (!e->stop)
+		if (mbox_send(e->big, big, sizeof(big), MBOX_MSG_DONTWAIT, 0) == 0)
+			e->big_ok++;
+	return NULL;
+}
+
+static void *edq_small(void *p)
+{
+	struct edq *e = p;
+	char b[8];
+	int ret;
+
+	while (!e->stop) {
+		ret = mbox_send(e->small, "x", 1, MBOX_MSG_DONTWAIT, 0);
+		if (ret == -EDQUOT)
+			e->small_edquot++;
+		else if (ret == 0 &&
+			 mbox_recv(e->small, b, sizeof(b), MBOX_MSG_DONTWAIT, 0,
+				   NULL) == 1)
+			e->small_ok++;
+	}
+	return NULL;
+}
+
+TEST_F(quota, failing_request_never_refuses_one_that_fits)
+{
+	int sv[2];
+	pid_t pid;
+	uint64_t used;
+
+	MBOX_SKIP_GUARD();
+	if (self->max_bytes <= 0)
+		SKIP(return, "no max_user_bytes parameter");
+	ASSERT_EQ(0, sync_pair(sv));
+	pid = mbox_fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		struct edq e = { 0 };
+		pthread_t t[3];
+		uint32_t n;
+		uint64_t b;
+
+		CHILD_CHECK(mbox_become(1000, 1000, 0, NULL) == 0);
+		e.big = mbox_create(self->dev, NULL, MBOX_FD_RDWR, 0600, 4, 65536);
+		e.small = mbox_create(self->dev, NULL, MBOX_FD_RDWR, 0600, 4, 8);
+		CHILD_CHECK(e.big >= 0 && e.small >= 0);
+		CHILD_CHECK(usage(self->dev, &n, &b) == 0);
+		CHILD_CHECK(write(sv[1], &b, sizeof(b)) == sizeof(b));
+		CHILD_CHECK(sync_wait(sv[1]) == 'g');	/* the limit is set */
+		/* Two askers of too much: one is nearly always running. */
+		pthread_create(&t[0], NULL, edq_big, &e);
+		pthread_create(&t[1], NULL, edq_big, &e);
+		pthread_create(&t[2], NULL, edq_small, &e);
+		usleep(2000000);
+		e.stop = 1;
+		pthread_join(t[0], NULL);
+		pthread_join(t[1], NULL);
+		pthread_join(t[2], NULL);
+		fprintf(stderr, "# small sends: %lu ok, %lu EDQUOT; big ok: %lu\n",
+			e.small_ok, e.small_edquot, e.big_ok);
+		CHILD_CHECK(e.big_ok == 0);
+		CHILD_CHECK(e.small_ok > 0);
+		CHILD_CHECK(e.small_edquot == 0);
+		_exit(0);
+	}
+	ASSERT_EQ((ssize_t)sizeof(used), read(sv[0], &used, sizeof(used)));
+	ASSERT_EQ(0, mbox_param_write("max_user_bytes", used + 8192));
+	ASSERT_EQ(0, sync_post(sv[0], 'g'));
+	EXPECT_EQ(0, mbox_reap(pid));
 	close(sv[0]);
 	close(sv[1]);
 }
