@@ -115,7 +115,7 @@ static int mbox_send_user(struct mbox_file *mf, u64 buf, u32 len,
 }
 
 static long mbox_ioctl_send(struct file *file, struct mbox_file *mf,
-			    struct mboxio_send __user *uarg)
+			    unsigned int cmd, struct mboxio_send __user *uarg)
 {
 	struct mboxio_send args;
 	struct mbox_wait wait;
@@ -125,8 +125,9 @@ static long mbox_ioctl_send(struct file *file, struct mbox_file *mf,
 
 	if (!(file->f_mode & FMODE_WRITE))
 		return -EBADF;
-	if (copy_from_user(&args, uarg, sizeof(args)))
-		return -EFAULT;
+	err = mbox_arg_in(&args, sizeof(args), MBOXIO_SEND_SIZE_VER0, cmd, uarg);
+	if (err)
+		return err;
 	err = mbox_wait_from_user(file, args.flags, args.deadline_ns, &wait);
 	if (err)
 		return err;
@@ -192,7 +193,7 @@ static int mbox_copy_out(struct mbox *mb, struct mbox_msg *msg, u64 buf,
 }
 
 static long mbox_ioctl_recv(struct file *file, struct mbox *mb,
-			    struct mboxio_recv __user *uarg)
+			    unsigned int cmd, struct mboxio_recv __user *uarg)
 {
 	const size_t start = offsetof(struct mboxio_recv, len);
 	struct mbox_delivery dlv;
@@ -206,8 +207,9 @@ static long mbox_ioctl_recv(struct file *file, struct mbox *mb,
 
 	if (!(file->f_mode & FMODE_READ))
 		return -EBADF;
-	if (copy_from_user(&args, uarg, sizeof(args)))
-		return -EFAULT;
+	ret = mbox_arg_in(&args, sizeof(args), MBOXIO_RECV_SIZE_VER0, cmd, uarg);
+	if (ret)
+		return ret;
 	ret = mbox_wait_from_user(file, args.flags, args.deadline_ns, &wait);
 	if (ret)
 		return ret;
@@ -221,12 +223,21 @@ static long mbox_ioctl_recv(struct file *file, struct mbox *mb,
 	args.uid = dlv.uid;
 	args.gid = dlv.gid;
 	args.seq = msg->seq;
-	/* The output half, len to seq; the caller's input half stays. */
+	/*
+	 * The output half, len to seq, as far as the caller's struct goes
+	 * (at least the first version's); its input half stays.
+	 */
 	return mbox_copy_out(mb, msg, args.buf, (void __user *)uarg + start,
-			     (char *)&args + start, sizeof(args) - start);
+			     (char *)&args + start,
+			     min_t(size_t, sizeof(args), _IOC_SIZE(cmd)) - start);
 }
 
-static int mbox_batch_from_user(const struct file *file,
+/*
+ * The batch struct grows like the others. Its elements (mboxio_sendmsg,
+ * mboxio_recvmsg) are an array of fixed stride today; should they grow, a
+ * new field of mboxio_batch will give their size, 0 meaning today's.
+ */
+static int mbox_batch_from_user(const struct file *file, unsigned int cmd,
 				struct mboxio_batch __user *uarg,
 				struct mboxio_batch *args, struct mbox_wait *wait)
 {
@@ -234,8 +245,9 @@ static int mbox_batch_from_user(const struct file *file,
 
 	BUILD_BUG_ON(sizeof(*args) != 24);
 
-	if (copy_from_user(args, uarg, sizeof(*args)))
-		return -EFAULT;
+	err = mbox_arg_in(args, sizeof(*args), MBOXIO_BATCH_SIZE_VER0, cmd, uarg);
+	if (err)
+		return err;
 	err = mbox_wait_from_user(file, args->flags, args->deadline_ns, wait);
 	if (err)
 		return err;
@@ -250,7 +262,7 @@ static int mbox_batch_from_user(const struct file *file,
  * which is most of the cost of a small message.
  */
 static long mbox_ioctl_sendv(struct file *file, struct mbox_file *mf,
-			     struct mboxio_batch __user *uarg)
+			     unsigned int cmd, struct mboxio_batch __user *uarg)
 {
 	struct mboxio_sendmsg __user *uvec;
 	struct mboxio_sendmsg m;
@@ -263,7 +275,7 @@ static long mbox_ioctl_sendv(struct file *file, struct mbox_file *mf,
 
 	if (!(file->f_mode & FMODE_WRITE))
 		return -EBADF;
-	err = mbox_batch_from_user(file, uarg, &args, &wait);
+	err = mbox_batch_from_user(file, cmd, uarg, &args, &wait);
 	if (err)
 		return err;
 
@@ -313,7 +325,7 @@ static int mbox_recv_one(struct mbox *mb, struct mboxio_recvmsg __user *um,
 }
 
 static long mbox_ioctl_recvv(struct file *file, struct mbox *mb,
-			     struct mboxio_batch __user *uarg)
+			     unsigned int cmd, struct mboxio_batch __user *uarg)
 {
 	struct mboxio_recvmsg __user *uvec;
 	struct mboxio_batch args;
@@ -323,7 +335,7 @@ static long mbox_ioctl_recvv(struct file *file, struct mbox *mb,
 
 	if (!(file->f_mode & FMODE_READ))
 		return -EBADF;
-	err = mbox_batch_from_user(file, uarg, &args, &wait);
+	err = mbox_batch_from_user(file, cmd, uarg, &args, &wait);
 	if (err)
 		return err;
 
@@ -336,16 +348,17 @@ static long mbox_ioctl_recvv(struct file *file, struct mbox *mb,
 	return i ? i : err;
 }
 
-static long mbox_ioctl_stat(struct mbox *mb, struct mboxio_stat __user *uarg)
+static long mbox_ioctl_stat(struct mbox *mb, unsigned int cmd,
+			    struct mboxio_stat __user *uarg)
 {
 	struct mboxio_stat st;
 
 	BUILD_BUG_ON(sizeof(st) != 64);
 
+	if (_IOC_SIZE(cmd) < MBOXIO_STAT_SIZE_VER0)
+		return -EINVAL;
 	mbox_stat(mb, &st, current_user_ns());
-	if (copy_to_user(uarg, &st, sizeof(st)))
-		return -EFAULT;
-	return 0;
+	return mbox_arg_out(uarg, &st, sizeof(st), cmd);
 }
 
 static long mbox_file_ioctl(struct file *file, unsigned int cmd,
@@ -355,18 +368,19 @@ static long mbox_file_ioctl(struct file *file, unsigned int cmd,
 	struct mbox *mb = mf->mb;
 	void __user *uarg = (void __user *)arg;
 
-	switch (cmd) {
-	case MBOXIO_SEND:
-		return mbox_ioctl_send(file, mf, uarg);
-	case MBOXIO_RECV:
-		return mbox_ioctl_recv(file, mb, uarg);
-	case MBOXIO_STAT:
-		return mbox_ioctl_stat(mb, uarg);
-	case MBOXIO_SENDV:
-		return mbox_ioctl_sendv(file, mf, uarg);
-	case MBOXIO_RECVV:
-	case MBOXIO_RECVV_V1:
-		return mbox_ioctl_recvv(file, mb, uarg);
+	/* Any size of a command's struct: see mbox_arg_in(). */
+	switch (MBOX_IOC_KIND(cmd)) {
+	case MBOX_IOC_KIND(MBOXIO_SEND):
+		return mbox_ioctl_send(file, mf, cmd, uarg);
+	case MBOX_IOC_KIND(MBOXIO_RECV):
+		return mbox_ioctl_recv(file, mb, cmd, uarg);
+	case MBOX_IOC_KIND(MBOXIO_STAT):
+		return mbox_ioctl_stat(mb, cmd, uarg);
+	case MBOX_IOC_KIND(MBOXIO_SENDV):
+		return mbox_ioctl_sendv(file, mf, cmd, uarg);
+	case MBOX_IOC_KIND(MBOXIO_RECVV):
+	case MBOX_IOC_KIND(MBOXIO_RECVV_V1):
+		return mbox_ioctl_recvv(file, mb, cmd, uarg);
 	case MBOXIO_SHUTDOWN:
 		if (!(file->f_mode & FMODE_WRITE))
 			return -EBADF;

@@ -102,8 +102,7 @@ static bool mbox_fd_flags_valid(u32 flags)
 	return !(flags & ~MBOX_FD_ALL) && (flags & MBOX_FD_RDWR);
 }
 
-/* @size: how much of struct mboxio_info the caller's command asks for. */
-static long mbox_dev_info(struct mboxio_info __user *uarg, size_t size)
+static long mbox_dev_info(unsigned int cmd, struct mboxio_info __user *uarg)
 {
 	struct mboxio_info info = {
 		.version	= MBOX_ABI_VERSION,
@@ -124,12 +123,12 @@ static long mbox_dev_info(struct mboxio_info __user *uarg, size_t size)
 	if (ns_capable_noaudit(&init_user_ns, CAP_SYS_RESOURCE))
 		info.flags |= MBOX_INFO_UNLIMITED;
 
-	if (copy_to_user(uarg, &info, min(size, sizeof(info))))
-		return -EFAULT;
-	return 0;
+	if (_IOC_SIZE(cmd) < MBOXIO_INFO_SIZE_VER0)
+		return -EINVAL;
+	return mbox_arg_out(uarg, &info, sizeof(info), cmd);
 }
 
-static long mbox_dev_create(struct mboxio_create __user *uarg)
+static long mbox_dev_create(unsigned int cmd, struct mboxio_create __user *uarg)
 {
 	char name[MBOX_NAME_MAX + 1];
 	struct mboxio_create args;
@@ -138,8 +137,9 @@ static long mbox_dev_create(struct mboxio_create __user *uarg)
 
 	BUILD_BUG_ON(sizeof(args) != 32);
 
-	if (copy_from_user(&args, uarg, sizeof(args)))
-		return -EFAULT;
+	err = mbox_arg_in(&args, sizeof(args), MBOXIO_CREATE_SIZE_VER0, cmd, uarg);
+	if (err)
+		return err;
 	if (!mbox_fd_flags_valid(args.flags) || args.__pad ||
 	    (args.mode & ~0777) ||
 	    args.capacity > mbox_limit(&mbox_max_capacity) ||
@@ -174,7 +174,7 @@ out_put:
 	return err;
 }
 
-static long mbox_dev_open(struct mboxio_open __user *uarg)
+static long mbox_dev_open(unsigned int cmd, struct mboxio_open __user *uarg)
 {
 	char name[MBOX_NAME_MAX + 1];
 	struct mboxio_open args;
@@ -183,8 +183,9 @@ static long mbox_dev_open(struct mboxio_open __user *uarg)
 
 	BUILD_BUG_ON(sizeof(args) != 16);
 
-	if (copy_from_user(&args, uarg, sizeof(args)))
-		return -EFAULT;
+	err = mbox_arg_in(&args, sizeof(args), MBOXIO_OPEN_SIZE_VER0, cmd, uarg);
+	if (err)
+		return err;
 	if (!mbox_fd_flags_valid(args.flags) || args.__pad)
 		return -EINVAL;
 	err = mbox_name_from_user(name, args.name);
@@ -200,7 +201,8 @@ static long mbox_dev_open(struct mboxio_open __user *uarg)
 	return fd;
 }
 
-static long mbox_dev_unlink(struct mboxio_unlink __user *uarg)
+static long mbox_dev_unlink(unsigned int cmd,
+			    struct mboxio_unlink __user *uarg)
 {
 	char name[MBOX_NAME_MAX + 1];
 	struct mboxio_unlink args;
@@ -208,8 +210,10 @@ static long mbox_dev_unlink(struct mboxio_unlink __user *uarg)
 
 	BUILD_BUG_ON(sizeof(args) != 16);
 
-	if (copy_from_user(&args, uarg, sizeof(args)))
-		return -EFAULT;
+	err = mbox_arg_in(&args, sizeof(args), MBOXIO_UNLINK_SIZE_VER0, cmd,
+			  uarg);
+	if (err)
+		return err;
 	if (args.flags || args.__pad)
 		return -EINVAL;
 	err = mbox_name_from_user(name, args.name);
@@ -223,16 +227,16 @@ static long mbox_dev_ioctl(struct file *file, unsigned int cmd,
 {
 	void __user *uarg = (void __user *)arg;
 
-	switch (cmd) {
-	case MBOXIO_INFO:
-	case MBOXIO_INFO_V1:
-		return mbox_dev_info(uarg, _IOC_SIZE(cmd));
-	case MBOXIO_CREATE:
-		return mbox_dev_create(uarg);
-	case MBOXIO_OPEN:
-		return mbox_dev_open(uarg);
-	case MBOXIO_UNLINK:
-		return mbox_dev_unlink(uarg);
+	/* Any size of a command's struct: see mbox_arg_in(). */
+	switch (MBOX_IOC_KIND(cmd)) {
+	case MBOX_IOC_KIND(MBOXIO_INFO):
+		return mbox_dev_info(cmd, uarg);
+	case MBOX_IOC_KIND(MBOXIO_CREATE):
+		return mbox_dev_create(cmd, uarg);
+	case MBOX_IOC_KIND(MBOXIO_OPEN):
+		return mbox_dev_open(cmd, uarg);
+	case MBOX_IOC_KIND(MBOXIO_UNLINK):
+		return mbox_dev_unlink(cmd, uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -37,6 +37,7 @@
 #include <linux/mbox.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/uaccess.h>
 #include <linux/uidgid.h>
 #include <linux/wait.h>
 
@@ -99,12 +100,35 @@ static inline unsigned int mbox_limit(const struct mbox_limit *l)
 }
 
 /*
- * ABI version 1 numbers whose structs or directions changed in version 2,
- * still answered so that programs built against version 1 keep working:
- * MBOXIO_INFO with the 32-byte struct (it gets the first 32 bytes of
- * today's), MBOXIO_RECVV as _IOW.
+ * How ioctl structs grow (uapi/linux/mbox.h). A command is matched by its
+ * direction, type and number (MBOX_IOC_KIND()); its size is the caller's
+ * struct, at least the first version's. mbox_arg_in() reads it as
+ * copy_struct_from_user() does: a shorter struct is zero-extended, a
+ * longer one must be zero past what the kernel knows (-E2BIG otherwise).
+ * mbox_arg_out() writes back no more than the caller's size.
  */
-#define MBOXIO_INFO_V1	_IOC(_IOC_READ, MBOX_IOCTL_TYPE, 0x00, 32)
+#define MBOX_IOC_KIND(cmd)	((cmd) & ~(_IOC_SIZEMASK << _IOC_SIZESHIFT))
+
+static inline int mbox_arg_in(void *karg, size_t ksize, size_t min,
+			      unsigned int cmd, const void __user *uarg)
+{
+	if (_IOC_SIZE(cmd) < min)
+		return -EINVAL;
+	return copy_struct_from_user(karg, ksize, uarg, _IOC_SIZE(cmd));
+}
+
+static inline int mbox_arg_out(void __user *uarg, const void *karg,
+			       size_t ksize, unsigned int cmd)
+{
+	if (copy_to_user(uarg, karg, min_t(size_t, ksize, _IOC_SIZE(cmd))))
+		return -EFAULT;
+	return 0;
+}
+
+/*
+ * ABI version 1's MBOXIO_RECVV was _IOW: still answered, so that programs
+ * built against it keep working.
+ */
 #define MBOXIO_RECVV_V1	_IOC(_IOC_WRITE, MBOX_IOCTL_TYPE, 0x15, \
 			     sizeof(struct mboxio_batch))
 

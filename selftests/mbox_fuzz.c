@@ -11,8 +11,8 @@
  * fuzz (for a fixed time): several threads as root, and a child process
  * as uid 1000 with threads of its own, issue ioctls on a shared pool of
  * /dev/mbox and mailbox fds: mostly (nine calls in ten) the valid
- * commands on the kind of fd that answers them, with semi-valid or
- * mutated structs (random flags, pads, sizes, counts, deadlines, names
+ * commands on the kind of fd that answers them, now and then with an
+ * older or newer struct size, with semi-valid or mutated structs (random flags, pads, sizes, counts, deadlines, names
  * from a small set or invalid ones), near-valid numbers (type 0xBB with
  * another number, size or direction), random numbers, and pointers that
  * are NULL, unmapped, read-only, straddle into a PROT_NONE or read-only
@@ -89,24 +89,24 @@ static const unsigned long valid_box[] = {
 	MBOXIO_SENDV, MBOXIO_RECVV,
 };
 
-/* ABI version 1's numbers, which the module still answers. */
-static const unsigned long valid_v1[] = {
-	_IOC(_IOC_READ, MBOX_IOCTL_TYPE, 0x00, 32),
-	_IOC(_IOC_WRITE, MBOX_IOCTL_TYPE, 0x15, sizeof(struct mboxio_batch)),
-};
+/*
+ * Whether @cmd is one the module answers: a command is matched by its
+ * direction, type and number, whatever its size (structs grow: the size is
+ * the caller's struct), and ABI version 1's _IOW MBOXIO_RECVV too.
+ */
+#define IOC_KIND(cmd)	((cmd) & ~((unsigned long)_IOC_SIZEMASK << _IOC_SIZESHIFT))
 
 static bool is_mbox_cmd(unsigned long cmd)
 {
 	unsigned int i;
 
-	for (i = 0; i < 2; i++)
-		if (cmd == valid_v1[i])
-			return true;
+	if (IOC_KIND(cmd) == IOC_KIND(_IOW(MBOX_IOCTL_TYPE, 0x15, struct mboxio_batch)))
+		return true;
 	for (i = 0; i < 4; i++)
-		if (cmd == valid_dev[i])
+		if (IOC_KIND(cmd) == IOC_KIND(valid_dev[i]))
 			return true;
 	for (i = 0; i < 6; i++)
-		if (cmd == valid_box[i])
+		if (IOC_KIND(cmd) == IOC_KIND(valid_box[i]))
 			return true;
 	return false;
 }
@@ -218,9 +218,9 @@ static uint64_t make_arg(struct fz *f, unsigned long cmd)
 	uint8_t *a = f->rw + 8 * rnd(f, 64);	/* structs at the start */
 	uint32_t n, i;
 
-	memset(a, 0, 64);
-	switch (cmd) {
-	case MBOXIO_CREATE: {
+	memset(a, 0, 256);	/* zeros past the struct too: a newer size */
+	switch (IOC_KIND(cmd)) {
+	case IOC_KIND(MBOXIO_CREATE): {
 		struct mboxio_create *c = (void *)a;
 
 		c->name = rnd(f, 4) ? some_name(f) : 0;
@@ -231,17 +231,17 @@ static uint64_t make_arg(struct fz *f, unsigned long cmd)
 		c->__pad = rnd(f, 16) ? 0 : mbox_rand(&f->rng);
 		break;
 	}
-	case MBOXIO_OPEN:
-	case MBOXIO_UNLINK: {
+	case IOC_KIND(MBOXIO_OPEN):
+	case IOC_KIND(MBOXIO_UNLINK): {
 		struct mboxio_open *o = (void *)a;
 
 		o->name = some_name(f);
-		o->flags = cmd == MBOXIO_OPEN ? some_u32(f, 1 + rnd(f, 15)) :
+		o->flags = IOC_KIND(cmd) == IOC_KIND(MBOXIO_OPEN) ? some_u32(f, 1 + rnd(f, 15)) :
 			   (rnd(f, 8) ? 0 : 1);
 		o->__pad = rnd(f, 16) ? 0 : 1;
 		break;
 	}
-	case MBOXIO_SEND: {
+	case IOC_KIND(MBOXIO_SEND): {
 		struct mboxio_send *s = (void *)a;
 
 		s->len = some_u32(f, rnd(f, 4097));
@@ -250,7 +250,7 @@ static uint64_t make_arg(struct fz *f, unsigned long cmd)
 		s->deadline_ns = deadline(f, s->flags);
 		break;
 	}
-	case MBOXIO_RECV: {
+	case IOC_KIND(MBOXIO_RECV): {
 		struct mboxio_recv *r = (void *)a;
 
 		r->size = some_u32(f, rnd(f, 65537));
@@ -260,8 +260,8 @@ static uint64_t make_arg(struct fz *f, unsigned long cmd)
 		r->len = mbox_rand(&f->rng);
 		break;
 	}
-	case MBOXIO_SENDV:
-	case MBOXIO_RECVV: {
+	case IOC_KIND(MBOXIO_SENDV):
+	case IOC_KIND(MBOXIO_RECVV): {
 		struct mboxio_batch *b = (void *)a;
 		uint8_t *v = f->rw + 4096;
 
@@ -273,7 +273,7 @@ static uint64_t make_arg(struct fz *f, unsigned long cmd)
 		b->deadline_ns = deadline(f, b->flags);
 		b->vec = rnd(f, 8) ? (uintptr_t)v : some_ptr(f, 40 * 8, true);
 		for (i = 0; i < 8; i++) {
-			if (cmd == MBOXIO_SENDV) {
+			if (IOC_KIND(cmd) == IOC_KIND(MBOXIO_SENDV)) {
 				struct mboxio_sendmsg *m = (void *)v + 16 * i;
 
 				m->len = some_u32(f, rnd(f, 2049));
@@ -375,6 +375,10 @@ static void one_call(struct fz *f)
 
 		mbox_cmd = true;
 		cmd = dev ? valid_dev[rnd(f, 4)] : valid_box[rnd(f, 6)];
+		/* Now and then an older or newer struct size: structs grow. */
+		if (!rnd(f, 8) && _IOC_DIR(cmd) != _IOC_NONE)
+			cmd = _IOC(_IOC_DIR(cmd), _IOC_TYPE(cmd), _IOC_NR(cmd),
+				   rnd(f, 2) ? 8 * rnd(f, 16) : rnd(f, 200));
 		fd = pick_fd(f, rnd(f, 10) ? dev : !dev);
 		__atomic_fetch_add(&cnt->valid, 1, __ATOMIC_RELAXED);
 	} else if (kind < 97) {
@@ -417,20 +421,20 @@ static void one_call(struct fz *f)
 		fail("unknown ioctl %#lx succeeded (%d)", cmd, ret);
 		return;
 	}
-	switch (cmd) {
-	case MBOXIO_CREATE:
-	case MBOXIO_OPEN:
+	switch (IOC_KIND(cmd)) {
+	case IOC_KIND(MBOXIO_CREATE):
+	case IOC_KIND(MBOXIO_OPEN):
 		if (ret < 3)
 			fail("create/open returned fd %d", ret);
 		else
 			replace(f, ret);
 		break;
-	case MBOXIO_RECV:
+	case IOC_KIND(MBOXIO_RECV):
 		if (ret > 4 << 20)
 			fail("RECV returned %d", ret);
 		break;
-	case MBOXIO_SENDV:
-	case MBOXIO_RECVV:
+	case IOC_KIND(MBOXIO_SENDV):
+	case IOC_KIND(MBOXIO_RECVV):
 		if (ret > MBOX_BATCH_MAX)
 			fail("batch returned %d", ret);
 		break;

@@ -16,6 +16,14 @@
  *  - every flag bit not defined here, and every field marked "must be 0",
  *    is checked: a nonzero value fails with EINVAL;
  *  - an unknown command fails with ENOTTY;
+ *  - structs grow only at their end, and the size in a command number is
+ *    the caller's struct: the kernel reads a shorter (older) struct as if
+ *    the missing fields were 0 and writes back no more than its size; a
+ *    longer (newer) struct must be 0 past what the kernel knows, or the
+ *    call fails with E2BIG, and output the kernel does not know of is left
+ *    as the caller set it. A struct shorter than its first version
+ *    (MBOXIO_*_SIZE_VER0) fails with EINVAL. So the ABI grows without new
+ *    command numbers, as openat2(2) and clone3(2) do;
  *  - timeouts are absolute CLOCK_MONOTONIC deadlines in nanoseconds (as
  *    clock_gettime() reports them in the caller's time namespace), so a
  *    call restarted after a signal never waits longer than the first.
@@ -25,6 +33,9 @@
  *
  *  ENOTTY     unknown ioctl command, or a mailbox command on /dev/mbox
  *             (or the reverse).
+ *  E2BIG      the caller's struct is longer than the kernel's and has a
+ *             nonzero byte past it: it asks for something this kernel
+ *             does not offer.
  *  EFAULT     an argument struct, name or buffer is not accessible.
  *  EINVAL     unknown flag bits, nonzero "must be 0" fields, a bad name
  *             (not 1..MBOX_NAME_MAX bytes of [A-Za-z0-9._-]), mode bits
@@ -32,7 +43,8 @@
  *             msg_size of 0 or above the max_msg_size parameter, no access
  *             bit in MBOX_FD_* flags, MBOX_MSG_DONTWAIT together with
  *             MBOX_MSG_DEADLINE, a deadline_ns of 2^63 or more, a batch
- *             count above MBOX_BATCH_MAX.
+ *             count above MBOX_BATCH_MAX, a struct shorter than its first
+ *             version.
  *  EBADF      send on a mailbox fd opened without MBOX_FD_SEND, receive
  *             without MBOX_FD_RECV, shutdown without MBOX_FD_SEND.
  *  EEXIST     MBOXIO_CREATE of a name that exists.
@@ -339,6 +351,19 @@ struct mboxio_batch {
 	__u32 flags;
 	__u64 deadline_ns;
 };
+
+/*
+ * Each struct's size in its first version: the least a caller may pass.
+ * MBOXIO_INFO's first version was 32 bytes (ABI version 1).
+ */
+#define MBOXIO_INFO_SIZE_VER0		32
+#define MBOXIO_CREATE_SIZE_VER0		32
+#define MBOXIO_OPEN_SIZE_VER0		16
+#define MBOXIO_UNLINK_SIZE_VER0		16
+#define MBOXIO_SEND_SIZE_VER0		24
+#define MBOXIO_RECV_SIZE_VER0		48
+#define MBOXIO_STAT_SIZE_VER0		64
+#define MBOXIO_BATCH_SIZE_VER0		24
 
 /* The ioctl type byte, unused in Documentation/userspace-api/ioctl/ioctl-number.rst */
 #define MBOX_IOCTL_TYPE		0xBB
