@@ -4,9 +4,12 @@
  * like /proc/sysvipc/msg. World-readable, as ipcs output is; the counts
  * say nothing about message contents.
  *
- * Format: a header line, then whitespace-separated columns
+ * Format: a header line naming the columns, then whitespace-separated
+ * columns in that order
  *   name uid gid mode capacity msg_size queued bytes senders receivers
  *   sent received flags
+ * Readers find columns by the header's names (mboxctl does), so a new
+ * statistic is a new column here and needs no reader to change.
  * name is "(anonymous)" for a mailbox without one (parentheses cannot
  * occur in names); mode is octal; flags is "-" or a comma-separated list
  * of "shutdown" and "unlinked". Ids are in the user namespace of whoever

@@ -134,6 +134,18 @@ result $? "ls formats every column, anonymous mailboxes included"
 echo "garbage" >>"$tmp/listing"
 MBOXCTL_PROC=$tmp/listing run "$MBOXCTL" ls
 expect 1 "ls of a malformed listing: exit 1" "line 4: unexpected format"
+# Columns are found by the header's names: a new column (a statistic the
+# kernel added) or another order changes nothing; a missing one is named.
+cat >"$tmp/listing" <<'LISTING'
+flags name newstat uid gid mode capacity msg_size queued bytes senders receivers sent received
+- jobs 77 0 0 0600 16 8192 3 42 0 0 5 2
+LISTING
+MBOXCTL_PROC=$tmp/listing run "$MBOXCTL" ls -n
+[ "$rc" -eq 0 ] && grep -q "^jobs  *0  *0  *0600  *16  *8192  *3  *42  *0  *0  *5  *2  -$" "$out"
+result $? "ls reads columns by name: an added column or another order is fine"
+printf 'name uid\njobs 0\n' >"$tmp/listing"
+MBOXCTL_PROC=$tmp/listing run "$MBOXCTL" ls
+expect 1 "ls of a listing without a column it needs: exit 1, names it" "no column 'gid'"
 
 umask 0277
 m create "$p.mask1" --mode 0666
