@@ -80,20 +80,24 @@ int mbox_unlink(const char *name)
 	return mbox_dev_ioctl(MBOXIO_UNLINK, &arg) < 0 ? -1 : 0;
 }
 
+/* MBOXIO_INFO into @arg, for a caller's non-NULL @out; 0 or -1 with errno. */
+static int mbox_query(struct mboxio_info *arg, const void *out)
+{
+	if (!out) {
+		errno = EFAULT;
+		return -1;
+	}
+	memset(arg, 0, sizeof(*arg));
+	return mbox_dev_ioctl(MBOXIO_INFO, arg) < 0 ? -1 : 0;
+}
+
 LIBMBOX_EXPORT
 int mbox_get_info(struct mbox_info *info)
 {
 	struct mboxio_info arg;
 
-	if (!info) {
-		errno = EFAULT;
+	if (mbox_query(&arg, info))
 		return -1;
-	}
-
-	memset(&arg, 0, sizeof(arg));
-	if (mbox_dev_ioctl(MBOXIO_INFO, &arg) < 0)
-		return -1;
-
 	memset(info, 0, sizeof(*info));
 	info->version = arg.version;
 	info->name_max = arg.name_max;
@@ -109,15 +113,8 @@ int mbox_get_usage(struct mbox_usage *usage)
 {
 	struct mboxio_info arg;
 
-	if (!usage) {
-		errno = EFAULT;
+	if (mbox_query(&arg, usage))
 		return -1;
-	}
-
-	memset(&arg, 0, sizeof(arg));
-	if (mbox_dev_ioctl(MBOXIO_INFO, &arg) < 0)
-		return -1;
-
 	memset(usage, 0, sizeof(*usage));
 	usage->max_mailboxes = arg.max_user_mailboxes;
 	usage->mailboxes = arg.user_mailboxes;
