@@ -300,8 +300,10 @@ struct mbox_waiter {
  *			skip the lock when the cache is empty or full.
  * @cache_max:		most messages @cache may hold; immutable.
  * @cache_msg_bytes:	size every message of this mailbox is allocated at
- *			(header and a @msg_size payload), or 0 if its
- *			messages are too big to cache; immutable.
+ *			(header and a @msg_size payload, rounded up to the
+ *			allocator's bucket, which is also what each message
+ *			is charged), or 0 if its messages are too big to
+ *			cache; immutable.
  */
 struct mbox {
 	struct kref ref;

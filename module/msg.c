@@ -53,7 +53,8 @@ void mbox_msg_cache_init(struct mbox *mb)
 	mb->cache_msg_bytes = 0;
 	if (size > MBOX_MSG_CACHE_BYTES)
 		return;
-	mb->cache_msg_bytes = size;
+	/* The allocator's bucket: what each message really takes. */
+	mb->cache_msg_bytes = kmalloc_size_roundup(size);
 	/* A rendezvous mailbox holds one message per waiting sender. */
 	mb->cache_max = clamp_t(u32, mb->capacity, 4, MBOX_MSG_CACHE_MAX);
 }
@@ -128,7 +129,7 @@ static size_t mbox_msg_cost(const struct mbox *mb, u32 len)
 	size_t size = struct_size_t(struct mbox_msg, inline_data, len);
 
 	if (mb->cache_msg_bytes)
-		return kmalloc_size_roundup(mb->cache_msg_bytes);
+		return mb->cache_msg_bytes;
 	if (size <= PAGE_SIZE)
 		return kmalloc_size_roundup(size);
 	/* Two allocations; a vmalloc'ed payload takes no more than this. */
@@ -149,7 +150,7 @@ u32 mbox_msg_cache_charge(const struct mbox *mb)
 {
 	if (!mb->cache_msg_bytes)
 		return 0;
-	return mb->cache_max * kmalloc_size_roundup(mb->cache_msg_bytes);
+	return mb->cache_max * mb->cache_msg_bytes;
 }
 
 /* Charge @cost to @sender's user: its limit, unless it may exceed it. */
