@@ -479,20 +479,7 @@ static void mbox_file_show_fdinfo(struct seq_file *m, struct file *file)
 	struct mboxio_stat st;
 
 	mbox_stat(mb, &st, seq_user_ns(m));
-	seq_printf(m, "mbox-name:\t%s\n", mb->name[0] ? mb->name : "(anonymous)");
-	seq_printf(m, "mbox-capacity:\t%u\nmbox-msg-size:\t%u\n",
-		   st.capacity, st.msg_size);
-	seq_printf(m, "mbox-mode:\t%04o\nmbox-uid:\t%u\nmbox-gid:\t%u\n",
-		   st.mode, st.uid, st.gid);
-	seq_printf(m, "mbox-queued:\t%u\nmbox-queued-bytes:\t%llu\n",
-		   st.queued, st.queued_bytes);
-	seq_printf(m, "mbox-senders:\t%u\nmbox-receivers:\t%u\n",
-		   st.waiting_senders, st.waiting_receivers);
-	seq_printf(m, "mbox-sent:\t%llu\nmbox-received:\t%llu\n",
-		   st.sent, st.received);
-	seq_puts(m, "mbox-flags:\t");
-	mbox_show_flags(m, st.flags);
-	seq_putc(m, '\n');
+	mbox_show_fdinfo(m, mb, &st);
 }
 
 static int mbox_file_release(struct inode *inode, struct file *file)

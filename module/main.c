@@ -115,9 +115,10 @@ static long mbox_dev_info(unsigned int cmd, struct mboxio_info __user *uarg)
 		.nr_mailboxes	= mbox_count(),
 		.max_user_mailboxes = mbox_limit(&mbox_max_user_mailboxes),
 		.max_user_bytes	= mbox_limit(&mbox_max_user_bytes),
+		.features	= MBOX_FEATURES,
 	};
 
-	BUILD_BUG_ON(sizeof(info) != 64);
+	BUILD_BUG_ON(sizeof(info) != 72);
 
 	mbox_user_usage(current_uid(), &info.user_mailboxes, &info.user_bytes);
 	if (ns_capable_noaudit(&init_user_ns, CAP_SYS_RESOURCE))

@@ -87,6 +87,9 @@ struct mbox_limit {
 #define MBOX_MAX_USER_BYTES_DEFAULT	67108864	/* 64 MiB */
 #define MBOX_USER_BYTES_LIMIT		(2048U << 20)
 
+/* Every MBOX_FEATURE_* this module implements: MBOXIO_INFO reports it. */
+#define MBOX_FEATURES	(MBOX_FEATURE_USER_LIMITS | MBOX_FEATURE_SIZED_ARGS)
+
 /* The module parameters (main.c). */
 extern struct mbox_limit mbox_max_mailboxes;
 extern struct mbox_limit mbox_max_capacity;
@@ -409,6 +412,12 @@ int mbox_install_fd(struct mbox *mb, u32 fd_flags);
 /* proc.c: /proc/driver/mbox */
 int mbox_proc_init(void);
 void mbox_proc_exit(void);
-void mbox_show_flags(struct seq_file *m, u32 flags);
+
+/* show.c: the text forms of struct mboxio_stat */
+void mbox_show_header(struct seq_file *m);
+void mbox_show_row(struct seq_file *m, const struct mbox *mb,
+		   const struct mboxio_stat *st);
+void mbox_show_fdinfo(struct seq_file *m, const struct mbox *mb,
+		      const struct mboxio_stat *st);
 
 #endif /* _MBOX_INTERNAL_H */

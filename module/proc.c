@@ -5,15 +5,10 @@
  * say nothing about message contents.
  *
  * Format: a header line naming the columns, then whitespace-separated
- * columns in that order
- *   name uid gid mode capacity msg_size queued bytes senders receivers
- *   sent received flags
- * Readers find columns by the header's names (mboxctl does), so a new
- * statistic is a new column here and needs no reader to change.
- * name is "(anonymous)" for a mailbox without one (parentheses cannot
- * occur in names); mode is octal; flags is "-" or a comma-separated list
- * of "shutdown" and "unlinked". Ids are in the user namespace of whoever
- * opened the file (seq_user_ns()), as for /proc/sysvipc/msg.
+ * columns in that order; show.c's table defines them (name first, flags
+ * last). Readers find columns by the header's names (mboxctl does).
+ * Ids are in the user namespace of whoever opened the file
+ * (seq_user_ns()), as for /proc/sysvipc/msg.
  */
 
 #include <linux/proc_fs.h>
@@ -23,41 +18,18 @@
 
 #define MBOX_PROC_NAME	"driver/mbox"
 
-/**
- * mbox_show_flags() - print MBOX_STAT_* flags as words
- * @m:		where to
- * @flags:	MBOX_STAT_* bits
- */
-void mbox_show_flags(struct seq_file *m, u32 flags)
-{
-	if (!flags) {
-		seq_putc(m, '-');
-		return;
-	}
-	if (flags & MBOX_STAT_SHUTDOWN)
-		seq_puts(m, flags & MBOX_STAT_UNLINKED ? "shutdown," : "shutdown");
-	if (flags & MBOX_STAT_UNLINKED)
-		seq_puts(m, "unlinked");
-}
-
 static int mbox_seq_show(struct seq_file *m, void *v)
 {
 	struct mboxio_stat st;
 	struct mbox *mb;
 
 	if (mbox_seq_is_header(v)) {
-		seq_puts(m, "name                                  uid    gid  mode capacity msg_size   queued      bytes  senders receivers         sent     received flags\n");
+		mbox_show_header(m);
 		return 0;
 	}
 	mb = list_entry(v, struct mbox, node);
 	mbox_stat(mb, &st, seq_user_ns(m));
-	seq_printf(m, "%-32s %8u %6u  %04o %8u %8u %8u %10llu %8u %9u %12llu %12llu ",
-		   mb->name[0] ? mb->name : "(anonymous)", st.uid, st.gid,
-		   st.mode, st.capacity, st.msg_size, st.queued,
-		   st.queued_bytes, st.waiting_senders, st.waiting_receivers,
-		   st.sent, st.received);
-	mbox_show_flags(m, st.flags);
-	seq_putc(m, '\n');
+	mbox_show_row(m, mb, &st);
 	return 0;
 }
 

@@ -46,12 +46,19 @@ TEST_F(abi, info_older_and_newer_callers)
 	EXPECT_EQ(0, memcmp(b, &now, 24));	/* nr_mailboxes may move */
 	for (i = 32; i < sizeof(b); i++)
 		EXPECT_EQ(0x5a, b[i]);
-	/* A newer caller's 96 bytes: the kernel's 64, the rest untouched. */
+	/* Version 2's 64 bytes: no features field written. */
+	filled(b, sizeof(b), 0x5a);
+	ASSERT_EQ(0, mbox_ioctl(self->dev, resized(MBOXIO_INFO, 64), b));
+	EXPECT_EQ(now.max_user_bytes, ((struct mboxio_info *)b)->max_user_bytes);
+	for (i = 64; i < sizeof(b); i++)
+		EXPECT_EQ(0x5a, b[i]);
+	/* A newer caller's 96 bytes: the kernel's 72, the rest untouched. */
 	filled(b, sizeof(b), 0x5a);
 	ASSERT_EQ(0, mbox_ioctl(self->dev, resized(MBOXIO_INFO, 96), b));
 	EXPECT_EQ(0, memcmp(b, &now, 24));
 	EXPECT_EQ(now.max_user_bytes, ((struct mboxio_info *)b)->max_user_bytes);
-	for (i = 64; i < sizeof(b); i++)
+	EXPECT_EQ(now.features, ((struct mboxio_info *)b)->features);
+	for (i = sizeof(now); i < sizeof(b); i++)
 		EXPECT_EQ(0x5a, b[i]);
 	/* Shorter than the first version: EINVAL, nothing written. */
 	filled(b, sizeof(b), 0x5a);

@@ -71,6 +71,9 @@ TEST_F(api, info)
 	/* At least the fixture's mailbox exists. */
 	EXPECT_LE(1U, info.nr_mailboxes);
 	EXPECT_GE(info.max_mailboxes, info.nr_mailboxes);
+	EXPECT_EQ(MBOX_FEATURE_USER_LIMITS | MBOX_FEATURE_SIZED_ARGS,
+		  info.features);
+	EXPECT_EQ(0U, info.__pad);
 	EXPECT_EQ(sizeof(struct mboxio_info), _IOC_SIZE(MBOXIO_INFO));
 }
 
@@ -85,7 +88,7 @@ TEST_F(api, struct_sizes)
 {
 	MBOX_SKIP_GUARD();
 	/* The ABI promises 8-byte multiples with no implicit padding. */
-	EXPECT_EQ(64U, sizeof(struct mboxio_info));
+	EXPECT_EQ(72U, sizeof(struct mboxio_info));
 	EXPECT_EQ(32U, sizeof(struct mboxio_create));
 	EXPECT_EQ(16U, sizeof(struct mboxio_open));
 	EXPECT_EQ(16U, sizeof(struct mboxio_unlink));

@@ -14,7 +14,7 @@
 #include "../kselftest_harness.h"
 
 /* The layouts the ABI promises, checked in the 32-bit build itself. */
-_Static_assert(sizeof(struct mboxio_info) == 64, "mboxio_info");
+_Static_assert(sizeof(struct mboxio_info) == 72, "mboxio_info");
 _Static_assert(sizeof(struct mboxio_create) == 32, "mboxio_create");
 _Static_assert(sizeof(struct mboxio_open) == 16, "mboxio_open");
 _Static_assert(sizeof(struct mboxio_unlink) == 16, "mboxio_unlink");

@@ -276,8 +276,8 @@ TEST_F(hostile, proc_text_exact)
 	ASSERT_NE(NULL, txt);
 	EXPECT_TRUE(is_text(txt));
 	snprintf(want, sizeof(want),
-		 "mbox-name:\t%s\nmbox-capacity:\t3\nmbox-msg-size:\t99\n"
-		 "mbox-mode:\t0604\nmbox-uid:\t0\nmbox-gid:\t0\n"
+		 "mbox-name:\t%s\nmbox-uid:\t0\nmbox-gid:\t0\n"
+		 "mbox-mode:\t0604\nmbox-capacity:\t3\nmbox-msg-size:\t99\n"
 		 "mbox-queued:\t1\nmbox-queued-bytes:\t5\n"
 		 "mbox-senders:\t0\nmbox-receivers:\t0\n"
 		 "mbox-sent:\t1\nmbox-received:\t0\nmbox-flags:\t-\n", name);

@@ -92,7 +92,7 @@
 #include <linux/types.h>
 
 /* MBOXIO_INFO reports this; bumped when the ABI gains something new. */
-#define MBOX_ABI_VERSION	2
+#define MBOX_ABI_VERSION	3
 
 /* Longest mailbox name in bytes, not counting the terminating NUL. */
 #define MBOX_NAME_MAX		63
@@ -145,6 +145,10 @@
  * @user_bytes:		bytes charged to the caller's real uid now.
  * @flags:		MBOX_INFO_*.
  * @__pad:		0.
+ * @features:		MBOX_FEATURE_* bits: what this module offers. Test a
+ *			bit before using what it names; a kernel older than
+ *			ABI version 3 does not write this field, so zero it
+ *			before the call.
  */
 struct mboxio_info {
 	__u32 version;
@@ -161,7 +165,20 @@ struct mboxio_info {
 	__u64 user_bytes;
 	__u32 flags;
 	__u32 __pad;
+	__u64 features;
 };
+
+/*
+ * mboxio_info.features. Each capability added after ABI version 2 gets a
+ * bit here, so a program asks for it by name rather than by version.
+ *  MBOX_FEATURE_USER_LIMITS: the per-user limits (max_user_mailboxes,
+ *	max_user_bytes, EDQUOT) are enforced, and user_mailboxes, user_bytes
+ *	and MBOX_INFO_UNLIMITED report the caller's standing.
+ *  MBOX_FEATURE_SIZED_ARGS: every command takes its struct at any size
+ *	from MBOXIO_*_SIZE_VER0 up, by the rule at the top of this header.
+ */
+#define MBOX_FEATURE_USER_LIMITS	0x1ULL
+#define MBOX_FEATURE_SIZED_ARGS		0x2ULL
 
 /*
  * mboxio_info.flags. MBOX_INFO_UNLIMITED: the caller has CAP_SYS_RESOURCE,
