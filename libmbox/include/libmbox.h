@@ -32,6 +32,24 @@
  *  - A wait interrupted by a signal restarts if the handler has SA_RESTART
  *    (keeping its deadline), else fails with EINTR.
  *  - A send or receive that fails has moved no message.
+ *
+ * Structs grow. Every call that takes one of the structs below has a
+ * _sized form with one more, last argument: the size of that struct (for
+ * mbox_sendv() and mbox_recvv(), of one struct mbox_msgvec) as the caller
+ * was compiled with it. The plain names are macros that pass
+ * sizeof(struct ...), so a program keeps the struct size of the libmbox.h
+ * it was compiled against, and a later library, whose structs have more
+ * fields at their end, never reads or writes past it:
+ *  - a struct the call fills is written up to its size; fields the library
+ *    does not know (a caller newer than the library) are set to 0;
+ *  - a struct the call reads (struct mbox_attr) is read up to its size,
+ *    fields past it taken as 0, which always means the default; fields the
+ *    library does not know must be 0, or the call fails with E2BIG;
+ *  - a size below the struct's first version fails with EINVAL.
+ * Fields are only ever added at a struct's end, and struct mbox_msginfo
+ * stays the last member of struct mbox_msgvec. The plain names are also
+ * functions (for function pointers and other languages' bindings) that
+ * take each struct at its libmbox 1.0 size; (mbox_stat)(mb, &st) calls one.
  */
 #ifndef LIBMBOX_H
 #define LIBMBOX_H
@@ -121,6 +139,8 @@ struct mbox_stat {
  * @max_capacity:	largest capacity mbox_create() accepts.
  * @max_msg_size:	largest msg_size mbox_create() accepts.
  * @nr_mailboxes:	mailboxes that exist now.
+ * @features:		MBOX_FEATURE_* bits: what the module offers (since
+ *			libmbox 1.2; 0 from a module older than ABI version 3).
  */
 struct mbox_info {
 	unsigned int version;
@@ -129,7 +149,19 @@ struct mbox_info {
 	unsigned int max_capacity;
 	unsigned int max_msg_size;
 	unsigned int nr_mailboxes;
+	uint64_t features;
 };
+
+/*
+ * mbox_info.features: test a bit before relying on what it names. The
+ * values are the kernel's (<linux/mbox.h> defines the same macros).
+ *  MBOX_FEATURE_USER_LIMITS	per-user limits; mbox_get_usage() reports
+ *				them (EDQUOT when one refuses).
+ *  MBOX_FEATURE_SIZED_ARGS	the kernel takes its ABI structs at any size
+ *				(a library newer than the module still works).
+ */
+#define MBOX_FEATURE_USER_LIMITS	0x1ULL
+#define MBOX_FEATURE_SIZED_ARGS		0x2ULL
 
 /*
  * What a NULL attr in mbox_create() asks for: a small bounded mailbox with
@@ -178,6 +210,18 @@ struct mbox_usage {
  * opening /dev/mbox failed with (ENOENT: module not loaded; EACCES).
  */
 int mbox_create(const char *name, const struct mbox_attr *attr, int flags);
+
+/*
+ * mbox_create_sized - mbox_create() with a struct mbox_attr of @attr_size bytes
+ *
+ * RETURN VALUE: as mbox_create(), with the errors of mbox_create(), and
+ * EINVAL (@attr_size below libmbox 1.0's struct), E2BIG (@attr has a
+ * nonzero field this library does not know).
+ */
+int mbox_create_sized(const char *name, const struct mbox_attr *attr,
+		      int flags, size_t attr_size);
+#define mbox_create(name, attr, flags) \
+	mbox_create_sized((name), (attr), (flags), sizeof(struct mbox_attr))
 
 /*
  * mbox_open - open an existing named mailbox
@@ -281,6 +325,17 @@ int mbox_timedsend(int mb, const void *msg, size_t len, int64_t timeout_ns);
 ssize_t mbox_recv(int mb, void *buf, size_t size, struct mbox_msginfo *info);
 
 /*
+ * mbox_recv_sized - mbox_recv() with a struct mbox_msginfo of @info_size bytes
+ *
+ * RETURN VALUE: as mbox_recv(), with the errors of mbox_recv(), and EINVAL
+ * (a non-NULL @info with @info_size below libmbox 1.0's struct).
+ */
+ssize_t mbox_recv_sized(int mb, void *buf, size_t size,
+			struct mbox_msginfo *info, size_t info_size);
+#define mbox_recv(mb, buf, size, info) \
+	mbox_recv_sized((mb), (buf), (size), (info), sizeof(struct mbox_msginfo))
+
+/*
  * mbox_tryrecv - receive the next message if that needs no waiting
  *
  * As mbox_recv() with timeout 0: on a rendezvous mailbox it succeeds only
@@ -293,6 +348,19 @@ ssize_t mbox_tryrecv(int mb, void *buf, size_t size,
 		     struct mbox_msginfo *info);
 
 /*
+ * mbox_tryrecv_sized - mbox_tryrecv() with a struct mbox_msginfo of
+ * @info_size bytes
+ *
+ * RETURN VALUE: as mbox_tryrecv(), with the errors of mbox_tryrecv() and
+ * of mbox_recv_sized().
+ */
+ssize_t mbox_tryrecv_sized(int mb, void *buf, size_t size,
+			   struct mbox_msginfo *info, size_t info_size);
+#define mbox_tryrecv(mb, buf, size, info) \
+	mbox_tryrecv_sized((mb), (buf), (size), (info), \
+			   sizeof(struct mbox_msginfo))
+
+/*
  * mbox_timedrecv - receive the next message, waiting at most timeout_ns
  * @timeout_ns:	<0 wait forever, 0 never wait, >0 nanoseconds to wait.
  *
@@ -301,6 +369,20 @@ ssize_t mbox_tryrecv(int mb, void *buf, size_t size,
  */
 ssize_t mbox_timedrecv(int mb, void *buf, size_t size,
 		       struct mbox_msginfo *info, int64_t timeout_ns);
+
+/*
+ * mbox_timedrecv_sized - mbox_timedrecv() with a struct mbox_msginfo of
+ * @info_size bytes
+ *
+ * RETURN VALUE: as mbox_timedrecv(), with the errors of mbox_timedrecv()
+ * and of mbox_recv_sized().
+ */
+ssize_t mbox_timedrecv_sized(int mb, void *buf, size_t size,
+			     struct mbox_msginfo *info, int64_t timeout_ns,
+			     size_t info_size);
+#define mbox_timedrecv(mb, buf, size, info, timeout_ns) \
+	mbox_timedrecv_sized((mb), (buf), (size), (info), (timeout_ns), \
+			     sizeof(struct mbox_msginfo))
 
 /*
  * mbox_shutdown - shut a mailbox down, for good
@@ -326,6 +408,16 @@ int mbox_shutdown(int mb);
 int mbox_stat(int mb, struct mbox_stat *st);
 
 /*
+ * mbox_stat_sized - mbox_stat() with a struct mbox_stat of @st_size bytes
+ *
+ * RETURN VALUE: as mbox_stat(), with the errors of mbox_stat(), and EINVAL
+ * (@st_size below libmbox 1.0's struct).
+ */
+int mbox_stat_sized(int mb, struct mbox_stat *st, size_t st_size);
+#define mbox_stat(mb, st) \
+	mbox_stat_sized((mb), (st), sizeof(struct mbox_stat))
+
+/*
  * mbox_get_info - ask the kernel what its mbox module offers
  * @info:	filled with the ABI version, the limits in force and the
  *		number of mailboxes that exist.
@@ -337,13 +429,35 @@ int mbox_stat(int mb, struct mbox_stat *st);
  */
 int mbox_get_info(struct mbox_info *info);
 
+/*
+ * mbox_get_info_sized - mbox_get_info() with a struct mbox_info of
+ * @info_size bytes
+ *
+ * RETURN VALUE: as mbox_get_info(), with the errors of mbox_get_info(),
+ * and EINVAL (@info_size below libmbox 1.0's struct).
+ */
+int mbox_get_info_sized(struct mbox_info *info, size_t info_size);
+#define mbox_get_info(info) \
+	mbox_get_info_sized((info), sizeof(struct mbox_info))
+
 /**
  * mbox_get_usage - the per-user limits and the caller's usage
  * @usage:	filled in on success.
  *
- * Return: 0, or -1 with errno as for mbox_get_info().
+ * RETURN VALUE: 0, or -1 with errno set: the errors of mbox_get_info().
  */
 int mbox_get_usage(struct mbox_usage *usage);
+
+/*
+ * mbox_get_usage_sized - mbox_get_usage() with a struct mbox_usage of
+ * @usage_size bytes
+ *
+ * RETURN VALUE: as mbox_get_usage(), with the errors of mbox_get_usage(),
+ * and EINVAL (@usage_size below libmbox 1.1's struct).
+ */
+int mbox_get_usage_sized(struct mbox_usage *usage, size_t usage_size);
+#define mbox_get_usage(usage) \
+	mbox_get_usage_sized((usage), sizeof(struct mbox_usage))
 
 /**
  * struct mbox_msgvec - one message of a batch (mbox_sendv(), mbox_recvv())
@@ -379,6 +493,18 @@ int mbox_sendv(int mb, const struct mbox_msgvec *vec, unsigned int count,
 	       int64_t timeout_ns);
 
 /*
+ * mbox_sendv_sized - mbox_sendv() with elements of @vec_size bytes
+ *
+ * RETURN VALUE: as mbox_sendv(), with the errors of mbox_sendv(), and
+ * EINVAL (@vec_size below libmbox 1.0's struct mbox_msgvec).
+ */
+int mbox_sendv_sized(int mb, const struct mbox_msgvec *vec,
+		     unsigned int count, int64_t timeout_ns, size_t vec_size);
+#define mbox_sendv(mb, vec, count, timeout_ns) \
+	mbox_sendv_sized((mb), (vec), (count), (timeout_ns), \
+			 sizeof(struct mbox_msgvec))
+
+/*
  * mbox_recvv - receive several messages with few system calls
  * @mb:		a mailbox fd with read access.
  * @vec:	@count buffers, filled in order.
@@ -393,6 +519,18 @@ int mbox_sendv(int mb, const struct mbox_msgvec *vec, unsigned int count,
  */
 int mbox_recvv(int mb, struct mbox_msgvec *vec, unsigned int count,
 	       int64_t timeout_ns);
+
+/*
+ * mbox_recvv_sized - mbox_recvv() with elements of @vec_size bytes
+ *
+ * RETURN VALUE: as mbox_recvv(), with the errors of mbox_recvv(), and
+ * EINVAL (@vec_size below libmbox 1.0's struct mbox_msgvec).
+ */
+int mbox_recvv_sized(int mb, struct mbox_msgvec *vec, unsigned int count,
+		     int64_t timeout_ns, size_t vec_size);
+#define mbox_recvv(mb, vec, count, timeout_ns) \
+	mbox_recvv_sized((mb), (vec), (count), (timeout_ns), \
+			 sizeof(struct mbox_msgvec))
 
 #ifdef __cplusplus
 }

@@ -31,28 +31,77 @@ static int mbox_batch_wait(int64_t timeout_ns, int first,
 	return __mbox_wait_flags(timeout_ns, &arg->flags, &arg->deadline_ns);
 }
 
-LIBMBOX_EXPORT
-int mbox_sendv(int mb, const struct mbox_msgvec *vec, unsigned int count,
-	       int64_t timeout_ns)
+/*
+ * Element @i of a caller's array of @vec_size-byte struct mbox_msgvec. Its
+ * buf and len are where every version has them; its info has what is left
+ * of @vec_size, as struct mbox_msginfo is the last member.
+ */
+static const char *mbox_elem(const void *vec, size_t vec_size, unsigned int i)
 {
-	struct mboxio_sendmsg kvec[MBOX_CHUNK];
-	struct mboxio_batch arg;
-	unsigned int done = 0, n, i;
-	int ret;
+	return (const char *)vec + (size_t)i * vec_size;
+}
 
+static void *mbox_elem_buf(const void *vec, size_t vec_size, unsigned int i)
+{
+	void *buf;
+
+	memcpy(&buf, mbox_elem(vec, vec_size, i) +
+	       offsetof(struct mbox_msgvec, buf), sizeof(buf));
+	return buf;
+}
+
+static size_t mbox_elem_len(const void *vec, size_t vec_size, unsigned int i)
+{
+	size_t len;
+
+	memcpy(&len, mbox_elem(vec, vec_size, i) +
+	       offsetof(struct mbox_msgvec, len), sizeof(len));
+	return len;
+}
+
+static void mbox_elem_set_info(struct mbox_msgvec *vec, size_t vec_size,
+			       unsigned int i, const struct mbox_msginfo *info)
+{
+	const size_t off = offsetof(struct mbox_msgvec, info);
+
+	__mbox_copy_out((char *)vec + (size_t)i * vec_size + off,
+			vec_size - off, info, sizeof(*info));
+}
+
+static int mbox_vec_valid(const void *vec, unsigned int count, size_t vec_size)
+{
+	if (__mbox_check_size(vec_size, sizeof(struct mbox_msgvec_v1_0)))
+		return -1;
 	if (count > INT_MAX || (count && !vec)) {
 		errno = EINVAL;
 		return -1;
 	}
+	return 0;
+}
+
+LIBMBOX_EXPORT
+int mbox_sendv_sized(int mb, const struct mbox_msgvec *vec,
+		     unsigned int count, int64_t timeout_ns, size_t vec_size)
+{
+	struct mboxio_sendmsg kvec[MBOX_CHUNK];
+	struct mboxio_batch arg;
+	unsigned int done = 0, n, i;
+	size_t len;
+	int ret;
+
+	if (mbox_vec_valid(vec, count, vec_size))
+		return -1;
 	while (done < count) {
 		n = count - done < MBOX_CHUNK ? count - done : MBOX_CHUNK;
 		memset(kvec, 0, sizeof(kvec));
 		for (i = 0; i < n; i++) {
+			len = mbox_elem_len(vec, vec_size, done + i);
 			/* The ABI carries 32-bit lengths: stop before a longer one. */
-			if (vec[done + i].len > UINT32_MAX)
+			if (len > UINT32_MAX)
 				break;
-			kvec[i].buf = __mbox_ptr(vec[done + i].buf);
-			kvec[i].len = (__u32)vec[done + i].len;
+			kvec[i].buf = __mbox_ptr(mbox_elem_buf(vec, vec_size,
+							       done + i));
+			kvec[i].len = (__u32)len;
 		}
 		if (i == 0) {
 			if (done)
@@ -81,25 +130,25 @@ int mbox_sendv(int mb, const struct mbox_msgvec *vec, unsigned int count,
 }
 
 LIBMBOX_EXPORT
-int mbox_recvv(int mb, struct mbox_msgvec *vec, unsigned int count,
-	       int64_t timeout_ns)
+int mbox_recvv_sized(int mb, struct mbox_msgvec *vec, unsigned int count,
+		     int64_t timeout_ns, size_t vec_size)
 {
 	struct mboxio_recvmsg kvec[MBOX_CHUNK];
+	struct mbox_msginfo info;
 	struct mboxio_batch arg;
 	unsigned int done = 0, n, i;
 	int ret, err = 0;
 
-	if (count > INT_MAX || (count && !vec)) {
-		errno = EINVAL;
+	if (mbox_vec_valid(vec, count, vec_size))
 		return -1;
-	}
 	while (done < count) {
 		n = count - done < MBOX_CHUNK ? count - done : MBOX_CHUNK;
 		memset(kvec, 0, sizeof(kvec));
 		for (i = 0; i < n; i++) {
-			size_t size = vec[done + i].len;
+			size_t size = mbox_elem_len(vec, vec_size, done + i);
 
-			kvec[i].buf = __mbox_ptr(vec[done + i].buf);
+			kvec[i].buf = __mbox_ptr(mbox_elem_buf(vec, vec_size,
+							       done + i));
 			kvec[i].size = size > UINT32_MAX ? UINT32_MAX : (__u32)size;
 		}
 
@@ -119,16 +168,15 @@ int mbox_recvv(int mb, struct mbox_msgvec *vec, unsigned int count,
 		 * the chunk: its len is the size needed if it did not fit.
 		 */
 		for (i = 0; i < n && i <= (unsigned int)ret; i++) {
-			struct mbox_msginfo *info = &vec[done + i].info;
-
-			memset(info, 0, sizeof(*info));
-			info->len = kvec[i].len;
-			if (i == (unsigned int)ret)
-				break;
-			info->pid = kvec[i].pid;
-			info->uid = kvec[i].uid;
-			info->gid = kvec[i].gid;
-			info->seq = kvec[i].seq;
+			memset(&info, 0, sizeof(info));
+			info.len = kvec[i].len;
+			if (i < (unsigned int)ret) {
+				info.pid = kvec[i].pid;
+				info.uid = kvec[i].uid;
+				info.gid = kvec[i].gid;
+				info.seq = kvec[i].seq;
+			}
+			mbox_elem_set_info(vec, vec_size, done + i, &info);
 		}
 		done += (unsigned int)ret;
 		if (err) {
@@ -141,4 +189,21 @@ int mbox_recvv(int mb, struct mbox_msgvec *vec, unsigned int count,
 			break;
 	}
 	return (int)done;
+}
+
+/* The libmbox 1.0 entry points: their callers' elements are 1.0's. */
+LIBMBOX_EXPORT
+int mbox_sendv(int mb, const struct mbox_msgvec *vec, unsigned int count,
+	       int64_t timeout_ns)
+{
+	return mbox_sendv_sized(mb, vec, count, timeout_ns,
+				sizeof(struct mbox_msgvec_v1_0));
+}
+
+LIBMBOX_EXPORT
+int mbox_recvv(int mb, struct mbox_msgvec *vec, unsigned int count,
+	       int64_t timeout_ns)
+{
+	return mbox_recvv_sized(mb, vec, count, timeout_ns,
+				sizeof(struct mbox_msgvec_v1_0));
 }

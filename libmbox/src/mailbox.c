@@ -22,10 +22,13 @@ int mbox_shutdown(int mb)
 }
 
 LIBMBOX_EXPORT
-int mbox_stat(int mb, struct mbox_stat *st)
+int mbox_stat_sized(int mb, struct mbox_stat *st, size_t st_size)
 {
 	struct mboxio_stat arg;
+	struct mbox_stat out;
 
+	if (__mbox_check_size(st_size, sizeof(struct mbox_stat_v1_0)))
+		return -1;
 	if (!st) {
 		errno = EFAULT;
 		return -1;
@@ -35,19 +38,26 @@ int mbox_stat(int mb, struct mbox_stat *st)
 	if (ioctl(mb, MBOXIO_STAT, &arg) < 0)
 		return -1;
 
-	memset(st, 0, sizeof(*st));
-	st->capacity = arg.capacity;
-	st->msg_size = arg.msg_size;
-	st->mode = arg.mode;
-	st->uid = arg.uid;
-	st->gid = arg.gid;
-	st->shutdown = !!(arg.flags & MBOX_STAT_SHUTDOWN);
-	st->unlinked = !!(arg.flags & MBOX_STAT_UNLINKED);
-	st->queued = arg.queued;
-	st->waiting_senders = arg.waiting_senders;
-	st->waiting_receivers = arg.waiting_receivers;
-	st->queued_bytes = arg.queued_bytes;
-	st->sent = arg.sent;
-	st->received = arg.received;
+	memset(&out, 0, sizeof(out));
+	out.capacity = arg.capacity;
+	out.msg_size = arg.msg_size;
+	out.mode = arg.mode;
+	out.uid = arg.uid;
+	out.gid = arg.gid;
+	out.shutdown = !!(arg.flags & MBOX_STAT_SHUTDOWN);
+	out.unlinked = !!(arg.flags & MBOX_STAT_UNLINKED);
+	out.queued = arg.queued;
+	out.waiting_senders = arg.waiting_senders;
+	out.waiting_receivers = arg.waiting_receivers;
+	out.queued_bytes = arg.queued_bytes;
+	out.sent = arg.sent;
+	out.received = arg.received;
+	__mbox_copy_out(st, st_size, &out, sizeof(out));
 	return 0;
+}
+
+LIBMBOX_EXPORT
+int mbox_stat(int mb, struct mbox_stat *st)
+{
+	return mbox_stat_sized(mb, st, sizeof(struct mbox_stat_v1_0));
 }

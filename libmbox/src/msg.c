@@ -31,10 +31,16 @@ static int mbox_do_send(int mb, const void *msg, size_t len,
 }
 
 static ssize_t mbox_do_recv(int mb, void *buf, size_t size,
-			    struct mbox_msginfo *info, int64_t timeout_ns)
+			    struct mbox_msginfo *info, size_t info_size,
+			    int64_t timeout_ns)
 {
+	struct mbox_msginfo out;
 	struct mboxio_recv arg;
 	int ret;
+
+	if (info && __mbox_check_size(info_size,
+				      sizeof(struct mbox_msginfo_v1_0)))
+		return -1;
 
 	memset(&arg, 0, sizeof(arg));
 	if (__mbox_wait_flags(timeout_ns, &arg.flags, &arg.deadline_ns))
@@ -45,21 +51,18 @@ static ssize_t mbox_do_recv(int mb, void *buf, size_t size,
 	arg.size = size > UINT32_MAX ? UINT32_MAX : (__u32)size;
 
 	ret = ioctl(mb, MBOXIO_RECV, &arg);
-	if (ret < 0) {
-		if (errno == EMSGSIZE && info) {
-			memset(info, 0, sizeof(*info));
-			info->len = arg.len;
-		}
+	if (ret < 0 && errno != EMSGSIZE)
 		return -1;
-	}
-
 	if (info) {
-		memset(info, 0, sizeof(*info));
-		info->pid = arg.pid;
-		info->uid = arg.uid;
-		info->gid = arg.gid;
-		info->seq = arg.seq;
-		info->len = arg.len;
+		memset(&out, 0, sizeof(out));
+		out.len = arg.len;
+		if (ret >= 0) {
+			out.pid = arg.pid;
+			out.uid = arg.uid;
+			out.gid = arg.gid;
+			out.seq = arg.seq;
+		}
+		__mbox_copy_out(info, info_size, &out, sizeof(out));
 	}
 	return ret;
 }
@@ -83,21 +86,47 @@ int mbox_timedsend(int mb, const void *msg, size_t len, int64_t timeout_ns)
 }
 
 LIBMBOX_EXPORT
+ssize_t mbox_recv_sized(int mb, void *buf, size_t size,
+			struct mbox_msginfo *info, size_t info_size)
+{
+	return mbox_do_recv(mb, buf, size, info, info_size, -1);
+}
+
+LIBMBOX_EXPORT
+ssize_t mbox_tryrecv_sized(int mb, void *buf, size_t size,
+			   struct mbox_msginfo *info, size_t info_size)
+{
+	return mbox_do_recv(mb, buf, size, info, info_size, 0);
+}
+
+LIBMBOX_EXPORT
+ssize_t mbox_timedrecv_sized(int mb, void *buf, size_t size,
+			     struct mbox_msginfo *info, int64_t timeout_ns,
+			     size_t info_size)
+{
+	return mbox_do_recv(mb, buf, size, info, info_size, timeout_ns);
+}
+
+/* The libmbox 1.0 entry points: their callers' struct is 1.0's. */
+#define MBOX_MSGINFO_V1_0	sizeof(struct mbox_msginfo_v1_0)
+
+LIBMBOX_EXPORT
 ssize_t mbox_recv(int mb, void *buf, size_t size, struct mbox_msginfo *info)
 {
-	return mbox_do_recv(mb, buf, size, info, -1);
+	return mbox_do_recv(mb, buf, size, info, MBOX_MSGINFO_V1_0, -1);
 }
 
 LIBMBOX_EXPORT
 ssize_t mbox_tryrecv(int mb, void *buf, size_t size,
 		     struct mbox_msginfo *info)
 {
-	return mbox_do_recv(mb, buf, size, info, 0);
+	return mbox_do_recv(mb, buf, size, info, MBOX_MSGINFO_V1_0, 0);
 }
 
 LIBMBOX_EXPORT
 ssize_t mbox_timedrecv(int mb, void *buf, size_t size,
 		       struct mbox_msginfo *info, int64_t timeout_ns)
 {
-	return mbox_do_recv(mb, buf, size, info, timeout_ns);
+	return mbox_do_recv(mb, buf, size, info, MBOX_MSGINFO_V1_0,
+			    timeout_ns);
 }

@@ -9,6 +9,34 @@ static void help_info(void)
 	       "limits and what the caller's user (real uid) uses of them.\n", prog);
 }
 
+/* info.features as words; bits this mboxctl does not know, in hex. */
+static void print_features(uint64_t features)
+{
+	static const struct {
+		uint64_t bit;
+		const char *word;
+	} words[] = {
+		{ MBOX_FEATURE_USER_LIMITS, "user_limits" },
+		{ MBOX_FEATURE_SIZED_ARGS, "sized_args" },
+	};
+	const char *sep = "";
+	size_t i;
+
+	printf("features:     ");
+	if (!features)
+		printf(" -");
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		if (features & words[i].bit) {
+			printf("%s %s", sep, words[i].word);
+			sep = ",";
+			features &= ~words[i].bit;
+		}
+	}
+	if (features)
+		printf("%s %#llx", sep, (unsigned long long)features);
+	putchar('\n');
+}
+
 int cmd_info(int argc, char **argv)
 {
 	static const struct option longs[] = {
@@ -30,6 +58,7 @@ int cmd_info(int argc, char **argv)
 	printf("max_capacity:  %u\n", info.max_capacity);
 	printf("max_msg_size:  %u\n", info.max_msg_size);
 	printf("mailboxes:     %u\n", info.nr_mailboxes);
+	print_features(info.features);
 	printf("max_user_mailboxes: %u\n", usage.max_mailboxes);
 	printf("max_user_bytes:     %llu\n", (unsigned long long)usage.max_bytes);
 	printf("user_mailboxes:     %u\n", usage.mailboxes);
