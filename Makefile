@@ -12,11 +12,13 @@
 #   make tools     mboxctl
 #   make lint      checkpatch.pl --strict over the module and the uapi header
 #   make man       lint the man pages
+#   make contract  check every document that restates a fact against its
+#                  source (scripts/check-contract.sh)
 #   make install   PREFIX=/usr/local DESTDIR=: library, headers, .pc, mboxctl, man
 #   make install-test, make dkms-test   host-side packaging tests
 #   make run       boot the VM, load mbox.ko, run the demos, unload
-#   make check     warnings as errors, sparse, lint, man pages, install and
-#                  DKMS tests, kselftests in the VM;
+#   make check     warnings as errors, sparse, lint, man pages, contract,
+#                  install and DKMS tests, kselftests in the VM;
 #                  ends with "N passed, N failed, N skipped"
 #   make check-some ONLY="mbox:mbox_race_test ..."  only those, quickly
 #   make check-debug  the kselftests on a debug kernel (KASAN, lockdep,
@@ -122,6 +124,11 @@ lint: framework
 man:
 	$(MAKE) -C man check
 
+# Documents against the sources they restate (uapi header, module/mbox.h
+# limits, show.c's table, function names); kernel-doc comes with framework.
+contract: framework
+	scripts/check-contract.sh $(KSRC)
+
 # PREFIX (default /usr/local) and DESTDIR reach the sub-makes from the
 # command line: library, headers (libmbox.h and linux/mbox.h), libmbox.pc,
 # mboxctl and the man pages.
@@ -150,7 +157,7 @@ clean: clean-products
 	rm -rf $(BUILD)
 
 .PHONY: all deps module sparse lib examples tools framework selftests lint \
-	man install install-test dkms-test clean-products clean
+	man contract install install-test dkms-test clean-products clean
 
 # Running things in the test VM: the demo and make check (vm.mk), the
 # benchmarks and profiling (bench.mk), the debug-kernel lanes (debug.mk).

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Extract the kernel's kselftest framework and checkpatch.pl from Debian's
+# Extract the kernel's kselftest framework, checkpatch.pl and kernel-doc from Debian's
 # linux-source tarball into DEST (default build/linux-src), keeping the
 # kernel's directory layout so selftests/ builds there as
 # tools/testing/selftests/mbox exactly as it would upstream. Only these few
@@ -20,8 +20,24 @@ if [ ! -e "$tarball" ]; then
 	exit 1
 fi
 
+# What is taken: the kselftest framework, and the kernel's own checkers for
+# our sources (checkpatch.pl, and kernel-doc for the uapi header's comments).
+files=(
+	'*/tools/testing/selftests/Makefile'
+	'*/tools/testing/selftests/lib.mk'
+	'*/tools/testing/selftests/kselftest.h'
+	'*/tools/testing/selftests/kselftest_harness.h'
+	'*/tools/testing/selftests/run_kselftest.sh'
+	'*/tools/testing/selftests/kselftest/*'
+	'*/scripts/subarch.include'
+	'*/scripts/checkpatch.pl'
+	'*/scripts/spelling.txt'
+	'*/scripts/const_structs.checkpatch'
+	'*/scripts/kernel-doc'
+)
+
 stamp="$dest/.extracted-from"
-id="$tarball $(stat -c '%s %Y' "$tarball")"
+id="$tarball $(stat -c '%s %Y' "$tarball") ${files[*]}"
 if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$id" ]; then
 	exit 0
 fi
@@ -30,15 +46,5 @@ echo "ksft-framework: extracting from $tarball"
 rm -rf "$dest"
 mkdir -p "$dest"
 # The tarball's top directory is linux-source-6.x; '*' matches it.
-tar -xJf "$tarball" -C "$dest" --strip-components=1 --wildcards \
-	'*/tools/testing/selftests/Makefile' \
-	'*/tools/testing/selftests/lib.mk' \
-	'*/tools/testing/selftests/kselftest.h' \
-	'*/tools/testing/selftests/kselftest_harness.h' \
-	'*/tools/testing/selftests/run_kselftest.sh' \
-	'*/tools/testing/selftests/kselftest/*' \
-	'*/scripts/subarch.include' \
-	'*/scripts/checkpatch.pl' \
-	'*/scripts/spelling.txt' \
-	'*/scripts/const_structs.checkpatch'
+tar -xJf "$tarball" -C "$dest" --strip-components=1 --wildcards "${files[@]}"
 echo "$id" >"$stamp"

@@ -42,6 +42,7 @@ check: deps
 	$(MAKE) WERROR=1 sparse || failed="$$failed sparse"; \
 	$(MAKE) lint || failed="$$failed lint"; \
 	$(MAKE) man || failed="$$failed man"; \
+	$(MAKE) contract || failed="$$failed contract"; \
 	$(MAKE) install-test || failed="$$failed install-test"; \
 	$(MAKE) dkms-test || failed="$$failed dkms-test"; \
 	$(MAKE) initramfs-check || exit 1; \

@@ -6,84 +6,108 @@
  * to /dev/mbox to discover the module, create, open and unlink mailboxes,
  * and to the mailbox file descriptors those calls return to send, receive,
  * inspect and shut down a mailbox. Documentation/userspace-api.rst has the
- * prose; the table below is the short form.
+ * prose and pulls the DOC sections and struct descriptions below from
+ * here (kernel-doc), so they are written once.
+ */
+
+/**
+ * DOC: Conventions
  *
- * Conventions (Documentation/process/botching-up-ioctls.rst):
- *  - fixed-width fields only; user pointers travel as __u64;
- *  - every struct is a multiple of 8 bytes with no implicit padding, so
- *    32-bit and 64-bit callers share one layout (compat_ioctl needs no
- *    translation);
- *  - every flag bit not defined here, and every field marked "must be 0",
- *    is checked: a nonzero value fails with EINVAL;
- *  - an unknown command fails with ENOTTY;
- *  - structs grow only at their end, and the size in a command number is
- *    the caller's struct: the kernel reads a shorter (older) struct as if
- *    the missing fields were 0 and writes back no more than its size; a
- *    longer (newer) struct must be 0 past what the kernel knows, or the
- *    call fails with E2BIG, and output the kernel does not know of is left
- *    as the caller set it. A struct shorter than its first version
- *    (MBOXIO_*_SIZE_VER0) fails with EINVAL. So the ABI grows without new
- *    command numbers, as openat2(2) and clone3(2) do;
- *  - timeouts are absolute CLOCK_MONOTONIC deadlines in nanoseconds (as
- *    clock_gettime() reports them in the caller's time namespace), so a
- *    call restarted after a signal never waits longer than the first.
+ * Following Documentation/process/botching-up-ioctls.rst:
  *
- * Errors and what they mean (Documentation/userspace-api.rst gives the
- * order in which each call checks its arguments):
+ * - Fixed-width fields only; user pointers travel as __u64.
+ * - Every struct is a multiple of 8 bytes with no implicit padding, so
+ *   32-bit and 64-bit callers share one layout (compat_ioctl needs no
+ *   translation).
+ * - Every flag bit not defined here, and every field marked "must be 0",
+ *   is checked: a nonzero value fails with EINVAL.
+ * - An unknown command fails with ENOTTY.
+ * - Structs grow only at their end, and the size in a command number is
+ *   the caller's struct: the kernel reads a shorter (older) struct as if
+ *   the missing fields were 0 and writes back no more than its size; a
+ *   longer (newer) struct must be 0 past what the kernel knows, or the
+ *   call fails with E2BIG, and output the kernel does not know of is left
+ *   as the caller set it. A struct shorter than its first version
+ *   (MBOXIO_*_SIZE_VER0) fails with EINVAL. So the ABI grows without new
+ *   command numbers, as openat2(2) and clone3(2) do.
+ * - Timeouts are absolute CLOCK_MONOTONIC deadlines in nanoseconds (as
+ *   clock_gettime() reports them in the caller's time namespace), so a
+ *   call restarted after a signal never waits longer than the first.
+ * - A send or receive that fails has moved no message; one that succeeds
+ *   has moved exactly one. A rendezvous send succeeds when a receiver
+ *   claims its message; a receive whose copy-out faults puts the message
+ *   back in its place for the next receiver.
+ * - Identity: MBOXIO_SEND and MBOXIO_SENDV stamp the caller's euid and
+ *   egid; write(2) stamps those of whoever opened the fd (file->f_cred).
+ */
+
+/**
+ * DOC: Errors
  *
- *  ENOTTY     unknown ioctl command, or a mailbox command on /dev/mbox
- *             (or the reverse).
- *  E2BIG      the caller's struct is longer than the kernel's and has a
- *             nonzero byte past it: it asks for something this kernel
- *             does not offer.
- *  EFAULT     an argument struct, name or buffer is not accessible.
- *  EINVAL     unknown flag bits, nonzero "must be 0" fields, a bad name
- *             (not 1..MBOX_NAME_MAX bytes of [A-Za-z0-9._-]), mode bits
- *             outside 0777, capacity above the max_capacity parameter,
- *             msg_size of 0 or above the max_msg_size parameter, no access
- *             bit in MBOX_FD_* flags, MBOX_MSG_DONTWAIT together with
- *             MBOX_MSG_DEADLINE, a deadline_ns of 2^63 or more, a batch
- *             count above MBOX_BATCH_MAX, a struct shorter than its first
- *             version.
- *  EBADF      send on a mailbox fd opened without MBOX_FD_SEND, receive
- *             without MBOX_FD_RECV, shutdown without MBOX_FD_SEND.
- *  EEXIST     MBOXIO_CREATE of a name that exists.
- *  ENOENT     MBOXIO_OPEN or MBOXIO_UNLINK of a name that does not exist.
- *  EACCES     MBOXIO_OPEN asks for access the mailbox mode does not grant
- *             the caller; MBOXIO_UNLINK by someone other than the owner.
- *             CAP_DAC_OVERRIDE bypasses both.
- *  ENOSPC     MBOXIO_CREATE while max_mailboxes mailboxes exist.
- *  EDQUOT     MBOXIO_CREATE by a user (real uid) who owns
- *             max_user_mailboxes mailboxes already, or a create or send
- *             whose memory would take the user charged for it past
- *             max_user_bytes (MBOXIO_INFO reports both and the caller's
- *             usage). CAP_SYS_RESOURCE exceeds both. A send is charged to
- *             the caller (ioctl) or to whoever opened the fd (write(2)).
- *  EMFILE,
- *  ENFILE     no file descriptor for the new mailbox fd.
- *  ENOMEM     the kernel (or the caller's memory cgroup) is out of memory.
- *  EMSGSIZE   send: the message is longer than the mailbox msg_size.
- *             receive: the next message is longer than the buffer; the
- *             message stays queued and its length is in mboxio_recv.len.
- *  EPIPE      send on a shut-down mailbox (also wakes blocked senders,
- *             whose messages are not delivered); receive on a shut-down
- *             mailbox with nothing left to drain (a message another
- *             receiver is still copying out is not drained yet).
- *  EAGAIN     the call would wait and MBOX_MSG_DONTWAIT is set or the fd
- *             is O_NONBLOCK.
- *  ETIMEDOUT  the call would wait past deadline_ns (also when the deadline
- *             had already passed at the call).
- *  EINTR      a signal arrived while waiting and its handler lacks
- *             SA_RESTART (with SA_RESTART the call restarts transparently,
- *             keeping its deadline).
+ * Every error a call on /dev/mbox or a mailbox fd returns, and what it
+ * means (Documentation/userspace-api.rst gives the order in which each
+ * call checks its arguments):
  *
- * A send or receive that fails has moved no message; one that succeeds has
- * moved exactly one. A rendezvous send succeeds when a receiver claims its
- * message; a receive whose copy-out faults puts the message back in its
- * place for the next receiver.
- *
- * Identity: MBOXIO_SEND and MBOXIO_SENDV stamp the caller's euid and egid;
- * write(2) stamps those of whoever opened the fd (file->f_cred).
+ * ENOTTY
+ *   unknown ioctl command, or a mailbox command on /dev/mbox (or the
+ *   reverse).
+ * E2BIG
+ *   the caller's struct is longer than the kernel's and has a nonzero
+ *   byte past it: it asks for something this kernel does not offer.
+ * EFAULT
+ *   an argument struct, name or buffer is not accessible.
+ * EINVAL
+ *   unknown flag bits, nonzero "must be 0" fields, a bad name (not
+ *   1..MBOX_NAME_MAX bytes of [A-Za-z0-9._-]), mode bits outside 0777,
+ *   capacity above the max_capacity parameter, msg_size of 0 or above the
+ *   max_msg_size parameter, no access bit in MBOX_FD_* flags,
+ *   MBOX_MSG_DONTWAIT together with MBOX_MSG_DEADLINE, a deadline_ns of
+ *   2^63 or more, a batch count above MBOX_BATCH_MAX, a struct shorter
+ *   than its first version.
+ * EBADF
+ *   send on a mailbox fd opened without MBOX_FD_SEND, receive without
+ *   MBOX_FD_RECV, shutdown without MBOX_FD_SEND.
+ * EEXIST
+ *   MBOXIO_CREATE of a name that exists.
+ * ENOENT
+ *   MBOXIO_OPEN or MBOXIO_UNLINK of a name that does not exist.
+ * EACCES
+ *   MBOXIO_OPEN asks for access the mailbox mode does not grant the
+ *   caller; MBOXIO_UNLINK by someone other than the owner.
+ *   CAP_DAC_OVERRIDE bypasses both.
+ * ENOSPC
+ *   MBOXIO_CREATE while max_mailboxes mailboxes exist.
+ * EDQUOT
+ *   MBOXIO_CREATE by a user (real uid) who owns max_user_mailboxes
+ *   mailboxes already, or a create or send whose memory would take the
+ *   user charged for it past max_user_bytes (MBOXIO_INFO reports both and
+ *   the caller's usage). CAP_SYS_RESOURCE exceeds both. A send is charged
+ *   to the caller (ioctl) or to whoever opened the fd (write(2)).
+ * EMFILE, ENFILE
+ *   no file descriptor for the new mailbox fd.
+ * ENOMEM
+ *   the kernel (or the caller's memory cgroup) is out of memory.
+ * EMSGSIZE
+ *   send: the message is longer than the mailbox msg_size. receive: the
+ *   next message is longer than the buffer; the message stays queued and
+ *   its length is in mboxio_recv.len.
+ * EPIPE
+ *   send on a shut-down mailbox (also wakes blocked senders, whose
+ *   messages are not delivered); receive on a shut-down mailbox with
+ *   nothing left to drain (a message another receiver is still copying
+ *   out is not drained yet).
+ * EAGAIN
+ *   the call would wait and MBOX_MSG_DONTWAIT is set or the fd is
+ *   O_NONBLOCK.
+ * ETIMEDOUT
+ *   the call would wait past deadline_ns (also when the deadline had
+ *   already passed at the call).
+ * EINTR
+ *   a signal arrived while waiting and its handler lacks SA_RESTART (with
+ *   SA_RESTART the call restarts transparently, keeping its deadline).
+ * ESPIPE
+ *   lseek(2) or pread(2)/pwrite(2) on a mailbox fd, which has no file
+ *   position.
  */
 #ifndef _UAPI_LINUX_MBOX_H
 #define _UAPI_LINUX_MBOX_H
