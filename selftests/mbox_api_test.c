@@ -10,7 +10,7 @@
 #include "../kselftest_harness.h"
 
 FIXTURE(api) {
-	int dev;
+	MBOX_ENV_FIELDS;
 	int mb;			/* named, RDWR, capacity 4, msg_size 64 */
 	const char *name;
 	struct mboxio_info info;
@@ -19,9 +19,7 @@ FIXTURE(api) {
 FIXTURE_SETUP(api)
 {
 	self->mb = -1;
-	self->dev = mbox_dev_open();
-	if (self->dev < 0)
-		SKIP(return, MBOX_DEV " not available (module not loaded?)");
+	MBOX_ENV_SETUP();
 	ASSERT_EQ(0, mbox_info(self->dev, &self->info));
 	self->name = mbox_new_name("api");
 	self->mb = mbox_create(self->dev, self->name, MBOX_FD_RDWR, 0600, 4, 64);
@@ -32,9 +30,7 @@ FIXTURE_TEARDOWN(api)
 {
 	if (self->mb >= 0)
 		close(self->mb);
-	mbox_cleanup(self->dev);
-	if (self->dev >= 0)
-		close(self->dev);
+	MBOX_ENV_TEARDOWN();
 }
 
 static int create_raw(int dev, struct mboxio_create *c)

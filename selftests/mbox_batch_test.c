@@ -13,8 +13,7 @@
 #define USER_GID	1000
 
 FIXTURE(batch) {
-	int dev;
-	int sv[2];
+	MBOX_ENV_FIELDS;
 	char bufs[16][32];
 	struct mboxio_sendmsg s[16];
 	struct mboxio_recvmsg r[16];
@@ -41,23 +40,13 @@ static void batch_prepare(FIXTURE_DATA(batch) *self, int first)
 
 FIXTURE_SETUP(batch)
 {
-	self->sv[0] = self->sv[1] = -1;
-	self->dev = mbox_dev_open();
-	if (self->dev < 0)
-		SKIP(return, MBOX_DEV " not available (module not loaded?)");
-	ASSERT_EQ(0, sync_pair(self->sv));
+	MBOX_ENV_SETUP();
 	batch_prepare(self, 0);
 }
 
 FIXTURE_TEARDOWN(batch)
 {
-	mbox_cleanup(self->dev);
-	if (self->sv[0] >= 0) {
-		close(self->sv[0]);
-		close(self->sv[1]);
-	}
-	if (self->dev >= 0)
-		close(self->dev);
+	MBOX_ENV_TEARDOWN();
 }
 
 static uint32_t queued(int fd)

@@ -28,32 +28,23 @@ _Static_assert(offsetof(struct mboxio_recv, seq) == 40, "mboxio_recv.seq");
 _Static_assert(offsetof(struct mboxio_stat, queued_bytes) == 40, "queued_bytes");
 
 FIXTURE(compat) {
-	int dev;
-	int sv[2];
+	MBOX_ENV_FIELDS;
 };
 
 FIXTURE_SETUP(compat)
 {
+	/* It may skip before MBOX_ENV_SETUP(): give the teardown nothing to undo. */
 	self->sv[0] = self->sv[1] = -1;
 	self->dev = -1;
 #ifdef MBOX_NO_COMPAT
 	SKIP(return, "built without a 32-bit toolchain (gcc-multilib)");
 #endif
-	self->dev = mbox_dev_open();
-	if (self->dev < 0)
-		SKIP(return, MBOX_DEV " not available (module not loaded?)");
-	ASSERT_EQ(0, sync_pair(self->sv));
+	MBOX_ENV_SETUP();
 }
 
 FIXTURE_TEARDOWN(compat)
 {
-	mbox_cleanup(self->dev);
-	if (self->sv[0] >= 0) {
-		close(self->sv[0]);
-		close(self->sv[1]);
-	}
-	if (self->dev >= 0)
-		close(self->dev);
+	MBOX_ENV_TEARDOWN();
 }
 
 TEST_F(compat, is_32bit)

@@ -556,25 +556,45 @@ static inline int mbox_errno_documented(int err)
 }
 
 /*
- * MBOX_FIXTURE(name): the fixture most suites share: /dev/mbox open (the
- * test is skipped without it), a socketpair for parent/child handshakes
- * (sv), and a teardown that removes every mailbox the test created.
+ * The environment every suite's tests run in: /dev/mbox open (the test is
+ * skipped without it), a socketpair for parent/child handshakes (sv), and
+ * a teardown that removes every mailbox the test created. One way to get
+ * it, so each suite's fixture states only its extras:
+ *
+ *	FIXTURE(name) {
+ *		MBOX_ENV_FIELDS;
+ *		...extras...
+ *	};
+ *	FIXTURE_SETUP(name)
+ *	{
+ *		...extras' "nothing to undo" values...
+ *		MBOX_ENV_SETUP();
+ *		...extras...
+ *	}
+ *	FIXTURE_TEARDOWN(name)
+ *	{
+ *		...extras...
+ *		MBOX_ENV_TEARDOWN();
+ *	}
+ *
+ * The harness zeroes the fixture and runs the teardown (and the test:
+ * MBOX_SKIP_GUARD()) after a SKIP() in the setup, so a field the teardown
+ * undoes gets its "nothing to undo" value before MBOX_ENV_SETUP(), which
+ * may SKIP. A teardown that must act between mbox_cleanup() and the close
+ * of dev writes MBOX_ENV_TEARDOWN()'s steps out instead. MBOX_FIXTURE(name)
+ * is the fixture without extras.
  */
-#define MBOX_FIXTURE(name)						\
-FIXTURE(name) {								\
-	int dev;							\
-	int sv[2];							\
-};									\
-FIXTURE_SETUP(name)							\
-{									\
+#define MBOX_ENV_FIELDS	int dev; int sv[2]
+
+#define MBOX_ENV_SETUP() do {						\
 	self->sv[0] = self->sv[1] = -1;					\
 	self->dev = mbox_dev_open();					\
 	if (self->dev < 0)						\
 		SKIP(return, MBOX_DEV " not available (module not loaded?)"); \
 	ASSERT_EQ(0, sync_pair(self->sv));				\
-}									\
-FIXTURE_TEARDOWN(name)							\
-{									\
+} while (0)
+
+#define MBOX_ENV_TEARDOWN() do {					\
 	mbox_cleanup(self->dev);					\
 	if (self->sv[0] >= 0) {						\
 		close(self->sv[0]);					\
@@ -582,6 +602,19 @@ FIXTURE_TEARDOWN(name)							\
 	}								\
 	if (self->dev >= 0)						\
 		close(self->dev);					\
+} while (0)
+
+#define MBOX_FIXTURE(name)						\
+FIXTURE(name) {								\
+	MBOX_ENV_FIELDS;						\
+};									\
+FIXTURE_SETUP(name)							\
+{									\
+	MBOX_ENV_SETUP();						\
+}									\
+FIXTURE_TEARDOWN(name)							\
+{									\
+	MBOX_ENV_TEARDOWN();						\
 }
 
 #endif /* __MBOX_HELPERS_H */

@@ -14,23 +14,19 @@
 #include "../kselftest_harness.h"
 
 FIXTURE(life) {
-	int dev;
+	MBOX_ENV_FIELDS;
 };
 
 FIXTURE_SETUP(life)
 {
-	self->dev = mbox_dev_open();
-	if (self->dev < 0)
-		SKIP(return, MBOX_DEV " not available (module not loaded?)");
+	MBOX_ENV_SETUP();
 }
 
 FIXTURE_TEARDOWN(life)
 {
 	if (self->dev < 0)
 		self->dev = mbox_dev_open();
-	mbox_cleanup(self->dev);
-	if (self->dev >= 0)
-		close(self->dev);
+	MBOX_ENV_TEARDOWN();
 }
 
 TEST_F(life, eexist_enoent)

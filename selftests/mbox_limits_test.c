@@ -18,7 +18,7 @@ static const char *const params[] = {
 #define NR_PARAMS 3
 
 FIXTURE(limits) {
-	int dev;
+	MBOX_ENV_FIELDS;
 	long saved[NR_PARAMS];
 };
 
@@ -28,9 +28,7 @@ FIXTURE_SETUP(limits)
 
 	for (i = 0; i < NR_PARAMS; i++)
 		self->saved[i] = -1;
-	self->dev = mbox_dev_open();
-	if (self->dev < 0)
-		SKIP(return, MBOX_DEV " not available (module not loaded?)");
+	MBOX_ENV_SETUP();
 	for (i = 0; i < NR_PARAMS; i++) {
 		self->saved[i] = mbox_param_read(params[i]);
 		ASSERT_LT(0, self->saved[i])
@@ -42,13 +40,11 @@ FIXTURE_TEARDOWN(limits)
 {
 	int i;
 
-	mbox_cleanup(self->dev);
 	for (i = 0; i < NR_PARAMS; i++) {
 		if (self->saved[i] > 0 && mbox_param_read(params[i]) != self->saved[i])
 			EXPECT_EQ(0, mbox_param_write(params[i], self->saved[i]));
 	}
-	if (self->dev >= 0)
-		close(self->dev);
+	MBOX_ENV_TEARDOWN();
 }
 
 #define NEED_ROOT() do {						\

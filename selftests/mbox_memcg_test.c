@@ -87,8 +87,7 @@ static int is_cgroup2(const char *path)
 }
 
 FIXTURE(memcg) {
-	int dev;
-	int sv[2];
+	MBOX_ENV_FIELDS;
 	int mounted;
 	int enabled_memory;
 	char cg[128];
@@ -106,12 +105,9 @@ FIXTURE_SETUP(memcg)
 {
 	struct mboxio_info info;
 
-	self->sv[0] = self->sv[1] = -1;
 	self->cg[0] = 0;
 	self->res = MAP_FAILED;
-	self->dev = mbox_dev_open();
-	if (self->dev < 0)
-		SKIP(return, MBOX_DEV " not available (module not loaded?)");
+	MBOX_ENV_SETUP();
 	ASSERT_EQ(0, mbox_info(self->dev, &info));
 	if (info.max_msg_size < MSG_LEN || info.max_capacity < CAPACITY)
 		SKIP(return, "max_msg_size/max_capacity below 64 KiB/1024");
@@ -138,11 +134,11 @@ FIXTURE_SETUP(memcg)
 			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, self->res);
 	memset(self->res, 0, sizeof(*self->res));
-	ASSERT_EQ(0, sync_pair(self->sv));
 }
 
 FIXTURE_TEARDOWN(memcg)
 {
+	/* MBOX_ENV_TEARDOWN() written out: its children die before their cgroup goes. */
 	mbox_cleanup(self->dev);
 	if (self->cg[0] && rmdir(self->cg))
 		TH_LOG("rmdir %s: %s", self->cg, strerror(errno));

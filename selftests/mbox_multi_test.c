@@ -11,9 +11,8 @@
 #include "../kselftest_harness.h"
 
 FIXTURE(multi) {
-	int dev;
+	MBOX_ENV_FIELDS;
 	int fd;
-	int sv[2];
 };
 
 FIXTURE_VARIANT(multi) {
@@ -37,27 +36,17 @@ FIXTURE_VARIANT_ADD(multi, bounded4) {
 FIXTURE_SETUP(multi)
 {
 	self->fd = -1;
-	self->sv[0] = self->sv[1] = -1;
-	self->dev = mbox_dev_open();
-	if (self->dev < 0)
-		SKIP(return, MBOX_DEV " not available (module not loaded?)");
+	MBOX_ENV_SETUP();
 	self->fd = mbox_create(self->dev, NULL, MBOX_FD_RDWR, 0600,
 			       variant->capacity, MSG_SIZE);
 	ASSERT_LE(0, self->fd);
-	ASSERT_EQ(0, sync_pair(self->sv));
 }
 
 FIXTURE_TEARDOWN(multi)
 {
-	mbox_cleanup(self->dev);
-	if (self->sv[0] >= 0) {
-		close(self->sv[0]);
-		close(self->sv[1]);
-	}
 	if (self->fd >= 0)
 		close(self->fd);
-	if (self->dev >= 0)
-		close(self->dev);
+	MBOX_ENV_TEARDOWN();
 }
 
 struct numbered {

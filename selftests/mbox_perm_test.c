@@ -20,23 +20,19 @@
 #define USER_GID	1000
 
 FIXTURE(perm) {
-	int dev;
+	MBOX_ENV_FIELDS;
 };
 
 FIXTURE_SETUP(perm)
 {
-	self->dev = mbox_dev_open();
-	if (self->dev < 0)
-		SKIP(return, MBOX_DEV " not available (module not loaded?)");
+	MBOX_ENV_SETUP();
 	if (geteuid() != 0)
 		SKIP(return, "needs root to switch to test users");
 }
 
 FIXTURE_TEARDOWN(perm)
 {
-	mbox_cleanup(self->dev);
-	if (self->dev >= 0)
-		close(self->dev);
+	MBOX_ENV_TEARDOWN();
 }
 
 /* Create @name as OWNER_UID:OWNER_GID with exactly @mode (umask 0). */

@@ -78,30 +78,19 @@ static int find_line(const char *name, unsigned long capacity,
 }
 
 FIXTURE(proc) {
-	int dev;
-	int sv[2];
+	MBOX_ENV_FIELDS;
 };
 
 FIXTURE_SETUP(proc)
 {
-	self->sv[0] = self->sv[1] = -1;
-	self->dev = mbox_dev_open();
-	if (self->dev < 0)
-		SKIP(return, MBOX_DEV " not available (module not loaded?)");
+	MBOX_ENV_SETUP();
 	if (access(PROC_MBOX, F_OK))
 		SKIP(return, PROC_MBOX " missing");
-	ASSERT_EQ(0, sync_pair(self->sv));
 }
 
 FIXTURE_TEARDOWN(proc)
 {
-	mbox_cleanup(self->dev);
-	if (self->sv[0] >= 0) {
-		close(self->sv[0]);
-		close(self->sv[1]);
-	}
-	if (self->dev >= 0)
-		close(self->dev);
+	MBOX_ENV_TEARDOWN();
 }
 
 TEST_F(proc, header_columns)

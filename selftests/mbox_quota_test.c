@@ -21,15 +21,13 @@
 #include "../kselftest_harness.h"
 
 FIXTURE(quota) {
-	int dev;
+	MBOX_ENV_FIELDS;
 	long max_mb, max_bytes;
 };
 
 FIXTURE_SETUP(quota)
 {
-	self->dev = mbox_dev_open();
-	if (self->dev < 0)
-		SKIP(return, MBOX_DEV " not available (module not loaded?)");
+	MBOX_ENV_SETUP();
 	if (geteuid() != 0)
 		SKIP(return, "needs root to switch uids and set parameters");
 	umask(0);
@@ -43,14 +41,11 @@ FIXTURE_SETUP(quota)
 
 FIXTURE_TEARDOWN(quota)
 {
-	if (self->dev < 0)
-		return;
 	if (self->max_mb > 0)
 		mbox_param_write("max_user_mailboxes", self->max_mb);
 	if (self->max_bytes > 0)
 		mbox_param_write("max_user_bytes", self->max_bytes);
-	mbox_cleanup(self->dev);
-	close(self->dev);
+	MBOX_ENV_TEARDOWN();
 }
 
 /* The caller's usage from MBOXIO_INFO. */

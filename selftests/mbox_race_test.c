@@ -26,7 +26,7 @@
 #include "../kselftest_harness.h"
 
 FIXTURE(race) {
-	int dev;
+	MBOX_ENV_FIELDS;
 	struct mbox_hold h1, h2;
 };
 
@@ -36,9 +36,7 @@ FIXTURE_SETUP(race)
 
 	self->h1.uffd = self->h2.uffd = -1;
 	self->h1.addr = self->h2.addr = NULL;
-	self->dev = mbox_dev_open();
-	if (self->dev < 0)
-		SKIP(return, MBOX_DEV " not available (module not loaded?)");
+	MBOX_ENV_SETUP();
 	err = hold_setup(&self->h1, 4096);
 	if (err)
 		SKIP(return, "no userfaultfd (%d): cannot hold a copy-out", err);
@@ -49,9 +47,7 @@ FIXTURE_TEARDOWN(race)
 {
 	hold_cleanup(&self->h1);
 	hold_cleanup(&self->h2);
-	mbox_cleanup(self->dev);
-	if (self->dev >= 0)
-		close(self->dev);
+	MBOX_ENV_TEARDOWN();
 }
 
 /*

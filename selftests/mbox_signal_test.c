@@ -53,26 +53,22 @@ static void disarm_alarm(void)
 }
 
 FIXTURE(sig) {
-	int dev;
+	MBOX_ENV_FIELDS;
 };
 
 FIXTURE_SETUP(sig)
 {
+	MBOX_ENV_SETUP();
 	hits = mmap(NULL, sysconf(_SC_PAGESIZE), PROT_READ | PROT_WRITE,
 		    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	ASSERT_NE(MAP_FAILED, hits);
 	*hits = 0;
-	self->dev = mbox_dev_open();
-	if (self->dev < 0)
-		SKIP(return, MBOX_DEV " not available (module not loaded?)");
 }
 
 FIXTURE_TEARDOWN(sig)
 {
 	disarm_alarm();
-	mbox_cleanup(self->dev);
-	if (self->dev >= 0)
-		close(self->dev);
+	MBOX_ENV_TEARDOWN();
 }
 
 TEST_F(sig, recv_eintr)
