@@ -26,18 +26,6 @@
 
 #include "mbox.h"
 
-/**
- * struct mbox_file - what a mailbox file refers to
- * @mb:		the mailbox (a reference held).
- * @opener:	the accounting of the user who opened the file (a reference
- *		held): write(2) charges it, and an ioctl send by that same
- *		user finds it here instead of in the user table.
- */
-struct mbox_file {
-	struct mbox *mb;
-	struct mbox_user *opener;
-};
-
 /*
  * A deadline comes as CLOCK_MONOTONIC in the caller's time namespace, as
  * clock_gettime() there reports it; the hrtimer needs the host's clock.
@@ -86,12 +74,16 @@ static int mbox_wait_from_user(const struct file *file, u32 flags,
 }
 
 /*
- * Send @len bytes at @buf as the caller. An ioctl is a request the calling
- * task makes itself, so its message carries the caller's credentials, as
- * SCM_CREDENTIALS does (write(2) differs: mbox_file_write_iter()).
+ * A message of @len bytes at @buf from the caller, for @mf's mailbox. An
+ * ioctl is a request the calling task makes itself, so its message carries
+ * the caller's credentials, as SCM_CREDENTIALS does (write(2) differs:
+ * mbox_file_write_iter()), and the caller's user pays for it. If @call,
+ * the call is made too, charged to the same user, for the message to be
+ * the request of.
  */
-static int mbox_send_user(struct mbox_file *mf, u64 buf, u32 len,
-			  const struct mbox_wait *wait)
+static struct mbox_msg *mbox_msg_from_user(struct mbox_file *mf, u64 buf,
+					   u32 len, struct mbox_call **call,
+					   u32 reply_size)
 {
 	struct mbox_sender sender = {
 		.cred = current_cred(),
@@ -103,12 +95,31 @@ static int mbox_send_user(struct mbox_file *mf, u64 buf, u32 len,
 	if (!uid_eq(sender.cred->uid, mf->opener->uid)) {
 		sender.user = mbox_user_get(sender.cred->uid);
 		if (!sender.user)
-			return -ENOMEM;
+			return ERR_PTR(-ENOMEM);
 	}
 	iov_iter_ubuf(&from, ITER_SOURCE, u64_to_user_ptr(buf), len);
 	msg = mbox_msg_new(mf->mb, &from, &sender);
+	if (!IS_ERR(msg) && call) {
+		*call = mbox_call_new(mf->mb, &sender, reply_size);
+		if (IS_ERR(*call)) {
+			mbox_msg_free(mf->mb, msg);
+			msg = ERR_CAST(*call);
+		} else {
+			kref_get(&(*call)->ref);	/* the request's */
+			msg->call = *call;
+		}
+	}
 	if (sender.user != mf->opener)
 		mbox_user_put(sender.user);
+	return msg;
+}
+
+/* Send @len bytes at @buf as the caller. */
+static int mbox_send_user(struct mbox_file *mf, u64 buf, u32 len,
+			  const struct mbox_wait *wait)
+{
+	struct mbox_msg *msg = mbox_msg_from_user(mf, buf, len, NULL, 0);
+
 	if (IS_ERR(msg))
 		return PTR_ERR(msg);
 	return mbox_send(mf->mb, msg, wait);
@@ -172,78 +183,303 @@ static struct mbox_msg *mbox_claim_for(struct mbox *mb, u32 size,
 }
 
 /*
+ * A receiver that claimed a request: if it can learn the reply handle
+ * (@can_reply: its struct reaches reply_id), the call is now @mf's to
+ * answer and the handle is returned; otherwise its caller is reset at once
+ * and the request is delivered as a plain message (0).
+ */
+static u64 mbox_take_call(struct mbox_file *mf, struct mbox_msg *msg,
+			  bool can_reply)
+{
+	if (!msg->call)
+		return 0;
+	if (can_reply)
+		return mbox_call_accept(mf, msg);
+	mbox_call_refuse(msg);
+	return 0;
+}
+
+/*
  * Copy a claimed message out, payload first, then its results: @out
  * (@out_len bytes, written to @uout). Either copy faulting puts the
- * message back, as if it had never been claimed.
+ * message back, as if it had never been claimed, and withdraws the reply
+ * handle (@reply_id) it was given, if any; should a thread sharing the
+ * file have answered with that handle already, the request stays taken.
  *
  * Return: the message length, or -EFAULT.
  */
-static int mbox_copy_out(struct mbox *mb, struct mbox_msg *msg, u64 buf,
-			 void __user *uout, const void *out, size_t out_len)
+static int mbox_copy_out(struct mbox_file *mf, struct mbox_msg *msg, u64 buf,
+			 u64 reply_id, void __user *uout, const void *out,
+			 size_t out_len)
 {
 	int len = msg->len;
 
 	if (copy_to_user(u64_to_user_ptr(buf), msg->data, len) ||
 	    copy_to_user(uout, out, out_len)) {
-		mbox_recv_undo(mb, msg);
+		if (reply_id && !mbox_call_unaccept(mf, msg))
+			mbox_recv_done(mf->mb, msg);
+		else
+			mbox_recv_undo(mf->mb, msg);
 		return -EFAULT;
 	}
-	mbox_recv_done(mb, msg);
+	mbox_recv_done(mf->mb, msg);
 	return len;
 }
 
-static long mbox_ioctl_recv(struct file *file, struct mbox *mb,
-			    unsigned int cmd, struct mboxio_recv __user *uarg)
+/*
+ * Answer request @id, taken through @mf, with @len bytes at @buf. The
+ * reply is copied in first, as any message, so the caller never waits on
+ * the replier's memory; it is a message of the mailbox (at most msg_size)
+ * and charged to the replier until the caller has it.
+ */
+static int mbox_reply_user(struct mbox_file *mf, u64 id, u64 buf, u32 len)
+{
+	struct mbox_msg *reply;
+	int err;
+
+	reply = mbox_msg_from_user(mf, buf, len, NULL, 0);
+	if (IS_ERR(reply))
+		return PTR_ERR(reply);
+	err = mbox_call_reply(mf, id, reply);
+	if (err)
+		mbox_msg_free(mf->mb, reply);
+	return err;
+}
+
+/*
+ * The receive of MBOXIO_RECV and MBOXIO_REPLY_RECV, into @args, which the
+ * caller copied in from @uarg (@usize bytes of it, at least the first
+ * version's).
+ */
+static long mbox_recv_args(struct file *file, struct mbox_file *mf,
+			   struct mboxio_recv *args,
+			   struct mboxio_recv __user *uarg, size_t usize)
 {
 	const size_t start = offsetof(struct mboxio_recv, len);
+	const size_t end = min(sizeof(*args), usize);
 	struct mbox_delivery dlv;
-	struct mboxio_recv args;
 	struct mbox_wait wait;
 	struct mbox_msg *msg;
 	int ret;
 
-	BUILD_BUG_ON(sizeof(args) != 48);
+	BUILD_BUG_ON(sizeof(*args) != 56);
 	BUILD_BUG_ON(start != 24);
+
+	ret = mbox_wait_from_user(file, args->flags, args->deadline_ns, &wait);
+	if (ret)
+		return ret;
+	msg = mbox_claim_for(mf->mb, args->size, &wait, &uarg->len);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
+	mbox_delivery_fill(&dlv, msg);
+	args->len = msg->len;
+	args->pid = dlv.pid;
+	args->uid = dlv.uid;
+	args->gid = dlv.gid;
+	args->seq = msg->seq;
+	args->reply_id = mbox_take_call(mf, msg,
+					end >= offsetofend(struct mboxio_recv,
+							   reply_id));
+	/* The output half, as far as the caller's struct goes. */
+	return mbox_copy_out(mf, msg, args->buf, args->reply_id,
+			     (void __user *)uarg + start, (char *)args + start,
+			     end - start);
+}
+
+static long mbox_ioctl_recv(struct file *file, struct mbox_file *mf,
+			    unsigned int cmd, struct mboxio_recv __user *uarg)
+{
+	struct mboxio_recv args;
+	int ret;
 
 	if (!(file->f_mode & FMODE_READ))
 		return -EBADF;
 	ret = mbox_arg_in(&args, sizeof(args), MBOXIO_RECV_SIZE_VER0, cmd, uarg);
 	if (ret)
 		return ret;
-	ret = mbox_wait_from_user(file, args.flags, args.deadline_ns, &wait);
-	if (ret)
-		return ret;
-
-	msg = mbox_claim_for(mb, args.size, &wait, &uarg->len);
-	if (IS_ERR(msg))
-		return PTR_ERR(msg);
-	mbox_delivery_fill(&dlv, msg);
-	args.len = msg->len;
-	args.pid = dlv.pid;
-	args.uid = dlv.uid;
-	args.gid = dlv.gid;
-	args.seq = msg->seq;
-	/*
-	 * The output half, len to seq, as far as the caller's struct goes
-	 * (at least the first version's); its input half stays.
-	 */
-	return mbox_copy_out(mb, msg, args.buf, (void __user *)uarg + start,
-			     (char *)&args + start,
-			     min_t(size_t, sizeof(args), _IOC_SIZE(cmd)) - start);
+	return mbox_recv_args(file, mf, &args, uarg, _IOC_SIZE(cmd));
 }
 
 /*
- * The batch struct grows like the others. Its elements (mboxio_sendmsg,
- * mboxio_recvmsg) are an array of fixed stride today; should they grow, a
- * new field of mboxio_batch will give their size, 0 meaning today's.
+ * Reply, then receive: a server's loop costs one call per request. A
+ * failed reply receives nothing, and leaves the receive's out fields as
+ * they were, so a reply's -EMSGSIZE (len untouched) is told apart from a
+ * receive's (len = the size needed).
+ */
+static long mbox_ioctl_reply_recv(struct file *file, struct mbox_file *mf,
+				  unsigned int cmd,
+				  struct mboxio_reply_recv __user *uarg)
+{
+	struct mboxio_reply_recv args;
+	struct mbox_wait wait;
+	int ret;
+
+	BUILD_BUG_ON(sizeof(args) != 80);
+	BUILD_BUG_ON(offsetof(struct mboxio_reply_recv, recv) != 24);
+
+	if (!(file->f_mode & FMODE_READ))
+		return -EBADF;
+	ret = mbox_arg_in(&args, sizeof(args), MBOXIO_REPLY_RECV_SIZE_VER0, cmd,
+			  uarg);
+	if (ret)
+		return ret;
+	if (args.reply.flags ||
+	    (!args.reply.reply_id && (args.reply.buf || args.reply.len)))
+		return -EINVAL;
+	/* The receive's arguments are checked before anything is done. */
+	ret = mbox_wait_from_user(file, args.recv.flags, args.recv.deadline_ns,
+				  &wait);
+	if (ret)
+		return ret;
+	if (args.reply.reply_id) {
+		ret = mbox_reply_user(mf, args.reply.reply_id, args.reply.buf,
+				      args.reply.len);
+		if (ret)
+			return ret;
+	}
+	return mbox_recv_args(file, mf, &args.recv, &uarg->recv,
+			      _IOC_SIZE(cmd) - offsetof(struct mboxio_reply_recv,
+							recv));
+}
+
+/*
+ * A call: send the request, then wait for the reply, in one system call.
+ * An interrupted wait leaves the call parked and its token in the caller's
+ * struct (call.c), so that a restarted ioctl resumes rather than sends
+ * again; a cancel with the token ends it.
+ */
+static long mbox_ioctl_call(struct file *file, struct mbox_file *mf,
+			    unsigned int cmd, struct mboxio_call __user *uarg)
+{
+	const size_t start = offsetof(struct mboxio_call, reply_len);
+	struct mbox *mb = mf->mb;
+	struct mbox_wait wait, reply_wait;
+	struct mbox_delivery dlv;
+	struct mboxio_call args;
+	struct mbox_call *call;
+	struct mbox_msg *msg;
+	u64 seq = 0;
+	long ret;
+
+	BUILD_BUG_ON(sizeof(args) != 72);
+	BUILD_BUG_ON(start != 36);
+
+	if (!(file->f_mode & FMODE_WRITE))
+		return -EBADF;
+	ret = mbox_arg_in(&args, sizeof(args), MBOXIO_CALL_SIZE_VER0, cmd, uarg);
+	if (ret)
+		return ret;
+	if ((args.flags & ~MBOX_CALL_ALL) || args.__pad ||
+	    ((args.flags & MBOX_CALL_CANCEL) && !args.token))
+		return -EINVAL;
+	ret = mbox_wait_from_user(file, args.flags & MBOX_MSG_ALL,
+				  args.deadline_ns, &wait);
+	if (ret)
+		return ret;
+	/*
+	 * Only sending may be refused for want of waiting; the reply is
+	 * waited for until the deadline.
+	 */
+	reply_wait = wait;
+	reply_wait.nowait = false;
+
+	if (args.token) {
+		call = mbox_call_resume(mf, args.token);
+		if (!call)
+			return -ENOENT;
+		if (args.flags & MBOX_CALL_CANCEL) {
+			seq = mbox_call_cancel(call);
+			ret = 0;
+			goto out_put;
+		}
+	} else {
+		msg = mbox_msg_from_user(mf, args.buf, args.len, &call,
+					 args.reply_size);
+		if (IS_ERR(msg))
+			return PTR_ERR(msg);
+		ret = mbox_send(mb, msg, &wait);
+		if (ret)
+			goto out_put;	/* nothing delivered: seq 0 */
+	}
+
+	ret = mbox_call_wait(mf, call, &reply_wait, &seq);
+	if (ret == -ERESTARTSYS) {
+		/* Parked: whoever comes back with this struct resumes it. */
+		args.token = call->id;
+		args.seq = seq;
+		if (mbox_arg_out_from(uarg, &args, sizeof(args), cmd, start)) {
+			/* Nobody could resume it: give it up at once. */
+			mbox_call_put(call);
+			call = mbox_call_resume(mf, args.token);
+			if (!call)
+				return -EFAULT;
+			seq = mbox_call_cancel(call);
+			ret = -EFAULT;
+			goto out_put;
+		}
+		mbox_call_put(call);
+		return ret;
+	}
+	if (ret)
+		goto out_put;
+	seq = call->seq;
+	ret = call->err;
+	if (ret)
+		goto out_put;
+
+	/* Answered: the reply is ours, in kernel memory. */
+	msg = call->reply;
+	if (copy_to_user(u64_to_user_ptr(args.reply_buf), msg->data, msg->len)) {
+		ret = -EFAULT;
+		goto out_put;
+	}
+	mbox_delivery_fill(&dlv, msg);
+	args.reply_len = msg->len;
+	args.pid = dlv.pid;
+	args.uid = dlv.uid;
+	args.gid = dlv.gid;
+	ret = msg->len;
+out_put:
+	mbox_call_put(call);
+	args.seq = seq;
+	args.token = 0;
+	if (mbox_arg_out_from(uarg, &args, sizeof(args), cmd, start))
+		return -EFAULT;
+	return ret;
+}
+
+static long mbox_ioctl_reply(struct file *file, struct mbox_file *mf,
+			     unsigned int cmd, struct mboxio_reply __user *uarg)
+{
+	struct mboxio_reply args;
+	int err;
+
+	BUILD_BUG_ON(sizeof(args) != 24);
+
+	if (!(file->f_mode & FMODE_READ))
+		return -EBADF;
+	err = mbox_arg_in(&args, sizeof(args), MBOXIO_REPLY_SIZE_VER0, cmd, uarg);
+	if (err)
+		return err;
+	if (args.flags)
+		return -EINVAL;
+	return mbox_reply_user(mf, args.reply_id, args.buf, args.len);
+}
+
+/*
+ * The batch struct grows like the others, and so do its elements
+ * (mboxio_sendmsg, mboxio_recvmsg): @elem_size is the caller's element
+ * size, 0 for the first version's (@ver0), and each element is read and
+ * written as one struct of that size.
  */
 static int mbox_batch_from_user(const struct file *file, unsigned int cmd,
 				struct mboxio_batch __user *uarg,
-				struct mboxio_batch *args, struct mbox_wait *wait)
+				struct mboxio_batch *args, struct mbox_wait *wait,
+				u32 ver0)
 {
 	int err;
 
-	BUILD_BUG_ON(sizeof(*args) != 24);
+	BUILD_BUG_ON(sizeof(*args) != 32);
 
 	err = mbox_arg_in(args, sizeof(*args), MBOXIO_BATCH_SIZE_VER0, cmd, uarg);
 	if (err)
@@ -251,7 +487,12 @@ static int mbox_batch_from_user(const struct file *file, unsigned int cmd,
 	err = mbox_wait_from_user(file, args->flags, args->deadline_ns, wait);
 	if (err)
 		return err;
-	if (args->count > MBOX_BATCH_MAX)
+	if (args->__pad)
+		return -EINVAL;
+	if (!args->elem_size)
+		args->elem_size = ver0;
+	if (args->count > MBOX_BATCH_MAX || args->elem_size < ver0 ||
+	    args->elem_size > PAGE_SIZE)
 		return -EINVAL;
 	return 0;
 }
@@ -264,8 +505,8 @@ static int mbox_batch_from_user(const struct file *file, unsigned int cmd,
 static long mbox_ioctl_sendv(struct file *file, struct mbox_file *mf,
 			     unsigned int cmd, struct mboxio_batch __user *uarg)
 {
-	struct mboxio_sendmsg __user *uvec;
 	struct mboxio_sendmsg m;
+	u8 __user *uvec;
 	struct mboxio_batch args;
 	struct mbox_wait wait;
 	int err;
@@ -275,17 +516,19 @@ static long mbox_ioctl_sendv(struct file *file, struct mbox_file *mf,
 
 	if (!(file->f_mode & FMODE_WRITE))
 		return -EBADF;
-	err = mbox_batch_from_user(file, cmd, uarg, &args, &wait);
+	err = mbox_batch_from_user(file, cmd, uarg, &args, &wait,
+				   MBOXIO_SENDMSG_SIZE_VER0);
 	if (err)
 		return err;
 
 	uvec = u64_to_user_ptr(args.vec);
 	for (i = 0; i < args.count; i++, wait.nowait = true) {
-		if (copy_from_user(&m, &uvec[i], sizeof(m)))
-			err = -EFAULT;
-		else if (m.__pad)
+		err = copy_struct_from_user(&m, sizeof(m),
+					    uvec + (size_t)i * args.elem_size,
+					    args.elem_size);
+		if (!err && m.__pad)
 			err = -EINVAL;
-		else
+		if (!err)
 			err = mbox_send_user(mf, m.buf, m.len, &wait);
 		if (err)
 			break;
@@ -293,55 +536,64 @@ static long mbox_ioctl_sendv(struct file *file, struct mbox_file *mf,
 	return i ? i : err;
 }
 
-/* One element of MBOXIO_RECVV: as MBOXIO_RECV, into @um. */
-static int mbox_recv_one(struct mbox *mb, struct mboxio_recvmsg __user *um,
+/* One element of MBOXIO_RECVV, of @size bytes: as MBOXIO_RECV, into @um. */
+static int mbox_recv_one(struct mbox_file *mf, void __user *um, u32 size,
 			 const struct mbox_wait *wait)
 {
 	const size_t start = offsetof(struct mboxio_recvmsg, len);
+	const size_t end = min_t(size_t, sizeof(struct mboxio_recvmsg_v2), size);
+	struct mboxio_recvmsg_v2 m;
 	struct mbox_delivery dlv;
-	struct mboxio_recvmsg m;
 	struct mbox_msg *msg;
 	int ret;
 
-	BUILD_BUG_ON(sizeof(m) != 40);
+	BUILD_BUG_ON(sizeof(m.msg) != MBOXIO_RECVMSG_SIZE_VER0);
+	BUILD_BUG_ON(sizeof(m) != 48);
 	BUILD_BUG_ON(start != 12);
 
-	if (copy_from_user(&m, um, sizeof(m)))
-		return -EFAULT;
-	if (m.__pad)
+	ret = copy_struct_from_user(&m, sizeof(m), um, size);
+	if (ret)
+		return ret;
+	if (m.msg.__pad)
 		return -EINVAL;
-	msg = mbox_claim_for(mb, m.size, wait, &um->len);
+	msg = mbox_claim_for(mf->mb, m.msg.size, wait,
+			     um + offsetof(struct mboxio_recvmsg, len));
 	if (IS_ERR(msg))
 		return PTR_ERR(msg);
 	mbox_delivery_fill(&dlv, msg);
-	m.len = msg->len;
-	m.pid = dlv.pid;
-	m.uid = dlv.uid;
-	m.gid = dlv.gid;
-	m.seq = msg->seq;
-	ret = mbox_copy_out(mb, msg, m.buf, (void __user *)um + start,
-			    (char *)&m + start, sizeof(m) - start);
+	m.msg.len = msg->len;
+	m.msg.pid = dlv.pid;
+	m.msg.uid = dlv.uid;
+	m.msg.gid = dlv.gid;
+	m.msg.seq = msg->seq;
+	m.reply_id = mbox_take_call(mf, msg,
+				    end >= offsetofend(struct mboxio_recvmsg_v2,
+						       reply_id));
+	ret = mbox_copy_out(mf, msg, m.msg.buf, m.reply_id, um + start,
+			    (char *)&m + start, end - start);
 	return ret < 0 ? ret : 0;
 }
 
-static long mbox_ioctl_recvv(struct file *file, struct mbox *mb,
+static long mbox_ioctl_recvv(struct file *file, struct mbox_file *mf,
 			     unsigned int cmd, struct mboxio_batch __user *uarg)
 {
-	struct mboxio_recvmsg __user *uvec;
 	struct mboxio_batch args;
 	struct mbox_wait wait;
+	u8 __user *uvec;
 	int err;
 	u32 i;
 
 	if (!(file->f_mode & FMODE_READ))
 		return -EBADF;
-	err = mbox_batch_from_user(file, cmd, uarg, &args, &wait);
+	err = mbox_batch_from_user(file, cmd, uarg, &args, &wait,
+				   MBOXIO_RECVMSG_SIZE_VER0);
 	if (err)
 		return err;
 
 	uvec = u64_to_user_ptr(args.vec);
 	for (i = 0; i < args.count; i++, wait.nowait = true) {
-		err = mbox_recv_one(mb, &uvec[i], &wait);
+		err = mbox_recv_one(mf, uvec + (size_t)i * args.elem_size,
+				    args.elem_size, &wait);
 		if (err)
 			break;
 	}
@@ -373,14 +625,20 @@ static long mbox_file_ioctl(struct file *file, unsigned int cmd,
 	case MBOX_IOC_KIND(MBOXIO_SEND):
 		return mbox_ioctl_send(file, mf, cmd, uarg);
 	case MBOX_IOC_KIND(MBOXIO_RECV):
-		return mbox_ioctl_recv(file, mb, cmd, uarg);
+		return mbox_ioctl_recv(file, mf, cmd, uarg);
+	case MBOX_IOC_KIND(MBOXIO_CALL):
+		return mbox_ioctl_call(file, mf, cmd, uarg);
+	case MBOX_IOC_KIND(MBOXIO_REPLY):
+		return mbox_ioctl_reply(file, mf, cmd, uarg);
+	case MBOX_IOC_KIND(MBOXIO_REPLY_RECV):
+		return mbox_ioctl_reply_recv(file, mf, cmd, uarg);
 	case MBOX_IOC_KIND(MBOXIO_STAT):
 		return mbox_ioctl_stat(mb, cmd, uarg);
 	case MBOX_IOC_KIND(MBOXIO_SENDV):
 		return mbox_ioctl_sendv(file, mf, cmd, uarg);
 	case MBOX_IOC_KIND(MBOXIO_RECVV):
 	case MBOX_IOC_KIND(MBOXIO_RECVV_V1):
-		return mbox_ioctl_recvv(file, mb, cmd, uarg);
+		return mbox_ioctl_recvv(file, mf, cmd, uarg);
 	case MBOXIO_SHUTDOWN:
 		if (!(file->f_mode & FMODE_WRITE))
 			return -EBADF;
@@ -420,6 +678,7 @@ static ssize_t mbox_file_read_iter(struct kiocb *iocb, struct iov_iter *to)
 	msg = mbox_recv_claim(mb, size, &wait, &needed);
 	if (IS_ERR(msg))
 		return PTR_ERR(msg) == -EPIPE ? 0 : PTR_ERR(msg);
+	mbox_take_call(mf, msg, false);	/* no way to report a handle */
 	len = msg->len;
 	if (copy_to_iter(msg->data, len, to) != len) {
 		mbox_recv_undo(mb, msg);
@@ -486,6 +745,7 @@ static int mbox_file_release(struct inode *inode, struct file *file)
 {
 	struct mbox_file *mf = file->private_data;
 
+	mbox_call_file_release(mf);
 	mbox_user_put(mf->opener);
 	mbox_put(mf->mb);
 	kfree(mf);
@@ -532,6 +792,8 @@ int mbox_install_fd(struct mbox *mb, u32 fd_flags)
 	if (!mf)
 		return -ENOMEM;
 	mf->mb = mb;
+	mf->calls = RB_ROOT;
+	mf->parked = RB_ROOT;
 	mf->opener = mbox_user_get(current_uid());	/* f_cred's uid */
 	if (!mf->opener) {
 		err = -ENOMEM;

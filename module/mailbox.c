@@ -170,19 +170,6 @@ void mbox_put(struct mbox *mb)
 }
 
 /*
- * Waiters to wake once the mailbox lock is dropped: mbox_wakeups_flush().
- * Few events wake more than one or two tasks; past MBOX_WAKE_BATCH (a
- * shutdown with many senders, say) the rest are woken on the spot.
- */
-#define MBOX_WAKE_BATCH	8
-
-struct mbox_wakeups {
-	struct mbox *mb;
-	unsigned int nr;
-	struct mbox_waiter *keys[MBOX_WAKE_BATCH];
-};
-
-/*
  * Wake the task of waiter @key, if it still sleeps on @mb->wait_wq. @key
  * is only compared, never followed: its task may have returned already.
  * The wakeup is synchronous (WF_SYNC), as a pipe's: the waker is usually
@@ -215,8 +202,22 @@ static void mbox_set_state(struct mbox_wakeups *wq, struct mbox_waiter *w,
 	mbox_wake_key(wq->mb, w);
 }
 
-/* Wake what mbox_set_state() collected; called without the lock. */
-static void mbox_wakeups_flush(struct mbox_wakeups *wq)
+/**
+ * mbox_set_done() - a caller's call is over: wake it (call.c)
+ * @wq:	wakeups to issue once @wq->mb's lock is dropped
+ * @w:	the call's waiter, on no list
+ */
+void mbox_set_done(struct mbox_wakeups *wq, struct mbox_waiter *w)
+{
+	lockdep_assert_held(&wq->mb->lock);
+	mbox_set_state(wq, w, MBOX_W_DONE);
+}
+
+/**
+ * mbox_wakeups_flush() - wake what mbox_set_state() collected
+ * @wq:	the wakeups; called without the mailbox lock
+ */
+void mbox_wakeups_flush(struct mbox_wakeups *wq)
 {
 	unsigned int i;
 
@@ -238,8 +239,12 @@ static int mbox_wake_fn(struct wait_queue_entry *wqe, unsigned int mode,
 	return autoremove_wake_function(wqe, mode, sync, key);
 }
 
-/* Set up @w for the current task; it is on no list yet. */
-static void mbox_waiter_init(struct mbox_waiter *w, u32 size)
+/**
+ * mbox_waiter_init() - set up @w for the current task; it is on no list yet
+ * @w:		the waiter
+ * @size:	a receiver's buffer size, else 0
+ */
+void mbox_waiter_init(struct mbox_waiter *w, u32 size)
 {
 	memset(w, 0, sizeof(*w));
 	w->state = MBOX_W_WAITING;
@@ -305,6 +310,11 @@ static void mbox_queue_insert(struct mbox *mb, struct mbox_msg *msg)
 		}
 	}
 	list_add_tail(&msg->link, at);	/* before @at */
+	if (msg->call) {
+		/* Not taken (again): its caller may still withdraw it. */
+		msg->call->req = msg;
+		msg->call->seq = 0;
+	}
 	mb->queued++;
 	mb->queued_bytes += msg->len;
 	mbox_poll_wake(mb, EPOLLIN | EPOLLRDNORM);
@@ -328,6 +338,11 @@ static void mbox_take(struct mbox *mb, struct mbox_msg *msg)
 {
 	if (!msg->seq)
 		msg->seq = ++mb->last_seq;
+	if (msg->call) {
+		/* Taken: its caller can no longer withdraw it. */
+		msg->call->req = NULL;
+		msg->call->seq = msg->seq;
+	}
 	atomic_inc(&mb->taking);
 	mb->received++;
 }
@@ -485,7 +500,8 @@ static int mbox_wait_error(const struct mbox_wait *wait)
  *
  * Return: 0 when @w has left MBOX_W_WAITING (read @w->state, which was
  * read with acquire semantics and is final); otherwise @w is taken off its
- * list and the error is -EAGAIN, -ERESTARTSYS or -ETIMEDOUT.
+ * list @nr counts (if any) and the error is -EAGAIN, -ERESTARTSYS or
+ * -ETIMEDOUT.
  */
 static int mbox_wait(struct mbox *mb, struct mbox_waiter *w, u32 *nr,
 		     const struct mbox_wait *wait, struct mbox_wakeups *wq)
@@ -500,8 +516,10 @@ static int mbox_wait(struct mbox *mb, struct mbox_waiter *w, u32 *nr,
 			break;
 		err = mbox_wait_error(wait);
 		if (err) {
-			list_del_init(&w->link);
-			WRITE_ONCE(*nr, *nr - 1);
+			if (nr) {	/* NULL: a caller's reply wait, on no list */
+				list_del_init(&w->link);
+				WRITE_ONCE(*nr, *nr - 1);
+			}
 			break;
 		}
 
@@ -608,6 +626,48 @@ int mbox_send(struct mbox *mb, struct mbox_msg *msg,
 out_free:
 	mbox_msg_free(mb, msg);
 	return err;
+}
+
+/**
+ * mbox_wait_reply() - wait until a call is answered (call.c)
+ * @mb:		the mailbox the call was made on
+ * @w:		the call's waiter, on no list
+ * @wait:	how long: its deadline and signals (never "don't wait")
+ *
+ * Return: 0 once @w is MBOX_W_DONE, else -ETIMEDOUT or -ERESTARTSYS with
+ * @w still waiting (a replier may finish it at any time after).
+ */
+int mbox_wait_reply(struct mbox *mb, struct mbox_waiter *w,
+		    const struct mbox_wait *wait)
+{
+	struct mbox_wakeups wq = { .mb = mb };
+
+	spin_lock(&mb->lock);
+	w->wqe.private = current;
+	return mbox_wait(mb, w, NULL, wait, &wq);
+}
+
+/**
+ * mbox_withdraw() - take a queued request back off the queue (call.c)
+ * @mb:		the mailbox
+ * @msg:	a request on @mb->queue (its call's @req)
+ * @wq:		wakeups to issue once the lock is dropped
+ *
+ * As if it had never been sent: it no longer counts as sent, and its slot
+ * goes to the next blocked sender. The caller frees @msg after unlocking.
+ */
+void mbox_withdraw(struct mbox *mb, struct mbox_msg *msg,
+		   struct mbox_wakeups *wq)
+{
+	lockdep_assert_held(&mb->lock);
+	list_del_init(&msg->link);
+	msg->call->req = NULL;
+	mb->queued--;
+	mb->queued_bytes -= msg->len;
+	mb->sent--;
+	mbox_dispatch(mb, wq);
+	if (mb->capacity)
+		mbox_poll_wake(mb, EPOLLOUT | EPOLLWRNORM);
 }
 
 /**

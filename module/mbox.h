@@ -33,6 +33,7 @@
 
 #include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/rbtree.h>
 #include <linux/refcount.h>
 #include <linux/mbox.h>
 #include <linux/spinlock.h>
@@ -88,7 +89,8 @@ struct mbox_limit {
 #define MBOX_USER_BYTES_LIMIT		(2048U << 20)
 
 /* Every MBOX_FEATURE_* this module implements: MBOXIO_INFO reports it. */
-#define MBOX_FEATURES	(MBOX_FEATURE_USER_LIMITS | MBOX_FEATURE_SIZED_ARGS)
+#define MBOX_FEATURES	(MBOX_FEATURE_USER_LIMITS | MBOX_FEATURE_SIZED_ARGS | \
+			 MBOX_FEATURE_CALL)
 
 /* The module parameters (main.c). */
 extern struct mbox_limit mbox_max_mailboxes;
@@ -128,15 +130,30 @@ static inline int mbox_arg_out(void __user *uarg, const void *karg,
 	return 0;
 }
 
+/* As mbox_arg_out(), from byte @start on: an ioctl's output half. */
+static inline int mbox_arg_out_from(void __user *uarg, const void *karg,
+				    size_t ksize, unsigned int cmd,
+				    size_t start)
+{
+	size_t end = min_t(size_t, ksize, _IOC_SIZE(cmd));
+
+	if (end <= start)
+		return 0;
+	if (copy_to_user(uarg + start, karg + start, end - start))
+		return -EFAULT;
+	return 0;
+}
+
 /*
  * ABI version 1's MBOXIO_RECVV was _IOW: still answered, so that programs
  * built against it keep working.
  */
 #define MBOXIO_RECVV_V1	_IOC(_IOC_WRITE, MBOX_IOCTL_TYPE, 0x15, \
-			     sizeof(struct mboxio_batch))
+			     MBOXIO_BATCH_SIZE_VER0)
 
 struct cred;
 struct file;
+struct mbox_call;
 struct iov_iter;
 struct pid;
 struct seq_file;
@@ -187,6 +204,9 @@ struct mbox_sender {
  *		a message put back after a fault goes back where it was.
  * @seq:	delivery number, given when a receiver first claims it; 0
  *		before. A message put back after a fault keeps its number.
+ * @call:	the call it is the request of (a reference held), or NULL for
+ *		a one-way message or a reply. Cleared only by whoever owns
+ *		the message (call.c).
  * @len:	payload length.
  * @data:	payload: @inline_data, or a buffer of its own when header and
  *		payload together would not fit in a page (mbox_msg_new()).
@@ -201,14 +221,15 @@ struct mbox_msg {
 	kgid_t gid;
 	u64 order;
 	u64 seq;
+	struct mbox_call *call;
 	u32 len;
 	u8 *data;
 	u8 inline_data[];
 };
 
 enum mbox_wait_state {
-	MBOX_W_WAITING,		/* on a wait list */
-	MBOX_W_DONE,		/* sender: message queued or claimed */
+	MBOX_W_WAITING,		/* on a wait list, or a call unanswered */
+	MBOX_W_DONE,		/* sent; or a call answered (call->err) */
 	MBOX_W_HANDED,		/* receiver: @msg is ours to copy out */
 	MBOX_W_TOO_SMALL,	/* receiver: next message is @len bytes */
 	MBOX_W_SHUTDOWN,	/* mailbox shut down under us */
@@ -229,6 +250,19 @@ struct mbox_waiter {
 	enum mbox_wait_state state;
 	struct mbox_msg *msg;
 	u32 size;
+};
+
+/*
+ * Waiters to wake once the mailbox lock is dropped: mbox_wakeups_flush().
+ * Few events wake more than one or two tasks; past MBOX_WAKE_BATCH (a
+ * shutdown with many senders, say) the rest are woken on the spot.
+ */
+#define MBOX_WAKE_BATCH	8
+
+struct mbox_wakeups {
+	struct mbox *mb;
+	unsigned int nr;
+	struct mbox_waiter *keys[MBOX_WAKE_BATCH];
 };
 
 /**
@@ -347,6 +381,81 @@ struct mbox {
 };
 
 /**
+ * struct mbox_file - what a mailbox file refers to (file->private_data)
+ * @mb:		the mailbox (a reference held).
+ * @opener:	the accounting of the user who opened the file (a reference
+ *		held): write(2) charges it, and an ioctl send by that same
+ *		user finds it here instead of in the user table.
+ * @calls:	requests received through this file and not yet answered,
+ *		by reply handle (struct mbox_call.srv_node); mb->lock.
+ * @parked:	calls made through this file whose wait a signal
+ *		interrupted, by token (struct mbox_call.park_node); mb->lock.
+ */
+struct mbox_file {
+	struct mbox *mb;
+	struct mbox_user *opener;
+	struct rb_root calls;
+	struct rb_root parked;
+};
+
+/**
+ * struct mbox_call - a request and the wait for its reply (call.c)
+ * @ref:	held by the caller (in its MBOXIO_CALL, or on its file's
+ *		@parked tree), by the request while it exists
+ *		(mbox_msg.call), and by a server's file while the call is on
+ *		its @calls tree. The last put frees the call and its reply.
+ * @id:		reply handle and resume token: from a 64-bit counter, never
+ *		0 and never reused; immutable.
+ * @mb:		the mailbox it was made on; outlives the call (every holder
+ *		above holds the mailbox too); immutable.
+ * @task:	the calling thread (reference held): only it may resume or
+ *		cancel the call; immutable.
+ * @user:	the caller's accounting, charged @charge bytes for the call
+ *		until it is freed (reference held); immutable.
+ * @charge:	bytes charged to @user; immutable.
+ * @reply_size:	the caller's reply buffer; immutable.
+ * @w:		the caller's wait for the reply: MBOX_W_WAITING until the
+ *		call is answered or reset, then MBOX_W_DONE, set once with
+ *		release semantics (mbox_set_state()); @w.wqe names the
+ *		caller's task while it waits. On no wait list: the call is
+ *		how a replier finds it.
+ *
+ * Under mb->lock:
+ * @req:	the request while it is on the mailbox's queue (accepted, not
+ *		claimed): the caller may still withdraw it. NULL otherwise.
+ * @seq:	the request's delivery number once a receiver claimed it, 0
+ *		while it is queued (again).
+ * @server:	the file whose @calls tree holds the call, or NULL.
+ * @caller:	the file whose @parked tree holds the call, or NULL.
+ * @srv_node:	in @server->calls.
+ * @park_node:	in @caller->parked.
+ * @gone:	the caller gave up after a receiver took the request: a
+ *		reply fails with -ESRCH.
+ * @err:	with @w DONE: 0 and @reply, or -ECONNRESET.
+ * @reply:	the reply, once given; the caller's to copy out.
+ */
+struct mbox_call {
+	struct kref ref;
+	u64 id;
+	struct mbox *mb;
+	struct pid *task;
+	struct mbox_user *user;
+	u32 charge;
+	u32 reply_size;
+	struct mbox_waiter w;
+
+	struct mbox_msg *req;
+	u64 seq;
+	struct mbox_file *server;
+	struct mbox_file *caller;
+	struct rb_node srv_node;
+	struct rb_node park_node;
+	bool gone;
+	int err;
+	struct mbox_msg *reply;
+};
+
+/**
  * struct mbox_wait - how long a send or receive may wait
  * @nowait:	fail with -EAGAIN rather than wait.
  * @deadline:	absolute CLOCK_MONOTONIC time to give up, or KTIME_MAX.
@@ -365,8 +474,15 @@ static inline void mbox_get(struct mbox *mb)
 	kref_get(&mb->ref);
 }
 
+void mbox_waiter_init(struct mbox_waiter *w, u32 size);
 int mbox_send(struct mbox *mb, struct mbox_msg *msg,
 	      const struct mbox_wait *wait);
+int mbox_wait_reply(struct mbox *mb, struct mbox_waiter *w,
+		    const struct mbox_wait *wait);
+void mbox_withdraw(struct mbox *mb, struct mbox_msg *msg,
+		   struct mbox_wakeups *wq);
+void mbox_set_done(struct mbox_wakeups *wq, struct mbox_waiter *w);
+void mbox_wakeups_flush(struct mbox_wakeups *wq);
 struct mbox_msg *mbox_recv_claim(struct mbox *mb, u32 size,
 				 const struct mbox_wait *wait, u32 *needed);
 void mbox_recv_done(struct mbox *mb, struct mbox_msg *msg);
@@ -376,11 +492,27 @@ void mbox_stat(struct mbox *mb, struct mboxio_stat *st,
 	       struct user_namespace *ns);
 __poll_t mbox_poll_mask(struct mbox *mb, fmode_t fmode);
 
+/* call.c: request/reply */
+struct mbox_call *mbox_call_new(struct mbox *mb,
+				const struct mbox_sender *sender,
+				u32 reply_size);
+void mbox_call_put(struct mbox_call *call);
+int mbox_call_wait(struct mbox_file *mf, struct mbox_call *call,
+		   const struct mbox_wait *wait, u64 *seq);
+struct mbox_call *mbox_call_resume(struct mbox_file *mf, u64 token);
+u64 mbox_call_cancel(struct mbox_call *call);
+u64 mbox_call_accept(struct mbox_file *mf, struct mbox_msg *msg);
+bool mbox_call_unaccept(struct mbox_file *mf, struct mbox_msg *msg);
+void mbox_call_refuse(struct mbox_msg *msg);
+int mbox_call_reply(struct mbox_file *mf, u64 id, struct mbox_msg *reply);
+void mbox_call_file_release(struct mbox_file *mf);
+
 /* msg.c: message memory */
 void mbox_msg_cache_init(struct mbox *mb);
 struct mbox_msg *mbox_msg_new(struct mbox *mb, struct iov_iter *from,
 			      const struct mbox_sender *sender);
 u32 mbox_msg_cache_charge(const struct mbox *mb);
+int mbox_sender_charge(const struct mbox_sender *sender, size_t cost);
 void mbox_msg_free(struct mbox *mb, struct mbox_msg *msg);
 void mbox_msg_cache_drain(struct mbox *mb);
 

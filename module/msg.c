@@ -153,8 +153,16 @@ u32 mbox_msg_cache_charge(const struct mbox *mb)
 	return mb->cache_max * mb->cache_msg_bytes;
 }
 
-/* Charge @cost to @sender's user: its limit, unless it may exceed it. */
-static int mbox_msg_charge(const struct mbox_sender *sender, size_t cost)
+/**
+ * mbox_sender_charge() - charge @cost bytes to @sender's user
+ * @sender:	who pays
+ * @cost:	bytes
+ *
+ * Against the user's max_user_bytes, unless the sender may exceed it.
+ *
+ * Return: 0, or -EDQUOT.
+ */
+int mbox_sender_charge(const struct mbox_sender *sender, size_t cost)
 {
 	int err = mbox_user_charge_bytes(sender->user, cost, false);
 
@@ -194,7 +202,7 @@ struct mbox_msg *mbox_msg_new(struct mbox *mb, struct iov_iter *from,
 	if (len > mb->msg_size)
 		return ERR_PTR(-EMSGSIZE);
 	cost = mbox_msg_cost(mb, len);
-	err = mbox_msg_charge(sender, cost);
+	err = mbox_sender_charge(sender, cost);
 	if (err)
 		return ERR_PTR(err);
 	msg = mbox_msg_alloc(mb, len);
@@ -206,6 +214,7 @@ struct mbox_msg *mbox_msg_new(struct mbox *mb, struct iov_iter *from,
 	msg->user = sender->user;
 	msg->charge = cost;
 	msg->pid = NULL;
+	msg->call = NULL;
 	if (!copy_from_iter_full(msg->data, len, from)) {
 		mbox_msg_free(mb, msg);
 		return ERR_PTR(-EFAULT);
@@ -229,6 +238,8 @@ struct mbox_msg *mbox_msg_new(struct mbox *mb, struct iov_iter *from,
  */
 void mbox_msg_free(struct mbox *mb, struct mbox_msg *msg)
 {
+	if (msg->call)
+		mbox_call_put(msg->call);
 	put_pid(msg->pid);
 	mbox_user_uncharge_bytes(msg->user, msg->charge);
 	mbox_user_put(msg->user);

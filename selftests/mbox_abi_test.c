@@ -144,17 +144,17 @@ TEST_F(abi, send_recv_stat_grow)
 	r.size = sizeof(buf);
 	memcpy(filled(b, sizeof(b), 0), &r, sizeof(r));
 	b[sizeof(r) + 7] = 9;
-	EXPECT_EQ(-E2BIG, mbox_ioctl(fd, resized(MBOXIO_RECV, 56), b));
+	EXPECT_EQ(-E2BIG, mbox_ioctl(fd, resized(MBOXIO_RECV, 64), b));
 	EXPECT_EQ(-EINVAL, mbox_ioctl(fd, resized(MBOXIO_RECV, 40), b));
 	ASSERT_EQ(0, mbox_stat(fd, &st));
 	EXPECT_EQ(1U, st.queued);
 	b[sizeof(r) + 7] = 0;
-	EXPECT_EQ(4, mbox_ioctl(fd, resized(MBOXIO_RECV, 56), b));
+	EXPECT_EQ(4, mbox_ioctl(fd, resized(MBOXIO_RECV, 64), b));
 	memcpy(&r, b, sizeof(r));
 	EXPECT_EQ(4U, r.len);
 	EXPECT_EQ(1U, r.seq);
 	EXPECT_EQ(getpid(), r.pid);
-	for (i = sizeof(r); i < 56; i++)
+	for (i = sizeof(r); i < 64; i++)
 		EXPECT_EQ(0, b[i]);
 
 	/* stat: output only. */
@@ -181,20 +181,20 @@ TEST_F(abi, batches_grow)
 	ASSERT_LE(0, fd);
 	bt.vec = (uintptr_t)&sm;
 	memcpy(filled(b, sizeof(b), 0), &bt, sizeof(bt));
-	b[30] = 1;
-	EXPECT_EQ(-E2BIG, mbox_ioctl(fd, resized(MBOXIO_SENDV, 32), b));
+	b[36] = 1;
+	EXPECT_EQ(-E2BIG, mbox_ioctl(fd, resized(MBOXIO_SENDV, 40), b));
 	EXPECT_EQ(-EINVAL, mbox_ioctl(fd, resized(MBOXIO_SENDV, 16), b));
-	b[30] = 0;
-	EXPECT_EQ(1, mbox_ioctl(fd, resized(MBOXIO_SENDV, 32), b));
+	b[36] = 0;
+	EXPECT_EQ(1, mbox_ioctl(fd, resized(MBOXIO_SENDV, 40), b));
 
 	rm.buf = (uintptr_t)buf;
 	rm.size = sizeof(buf);
 	bt.vec = (uintptr_t)&rm;
 	memcpy(filled(b, sizeof(b), 0), &bt, sizeof(bt));
-	b[31] = 1;
-	EXPECT_EQ(-E2BIG, mbox_ioctl(fd, resized(MBOXIO_RECVV, 32), b));
-	b[31] = 0;
-	EXPECT_EQ(1, mbox_ioctl(fd, resized(MBOXIO_RECVV, 32), b));
+	b[39] = 1;
+	EXPECT_EQ(-E2BIG, mbox_ioctl(fd, resized(MBOXIO_RECVV, 40), b));
+	b[39] = 0;
+	EXPECT_EQ(1, mbox_ioctl(fd, resized(MBOXIO_RECVV, 40), b));
 	EXPECT_EQ(1U, rm.len);
 	EXPECT_EQ('b', buf[0]);
 	close(fd);

@@ -86,7 +86,8 @@ static const unsigned long valid_dev[] = {
 };
 static const unsigned long valid_box[] = {
 	MBOXIO_SEND, MBOXIO_RECV, MBOXIO_STAT, MBOXIO_SHUTDOWN,
-	MBOXIO_SENDV, MBOXIO_RECVV,
+	MBOXIO_SENDV, MBOXIO_RECVV, MBOXIO_CALL, MBOXIO_REPLY,
+	MBOXIO_REPLY_RECV,
 };
 
 /*
@@ -102,10 +103,10 @@ static bool is_mbox_cmd(unsigned long cmd)
 
 	if (IOC_KIND(cmd) == IOC_KIND(_IOW(MBOX_IOCTL_TYPE, 0x15, struct mboxio_batch)))
 		return true;
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < sizeof(valid_dev) / sizeof(valid_dev[0]); i++)
 		if (IOC_KIND(cmd) == IOC_KIND(valid_dev[i]))
 			return true;
-	for (i = 0; i < 6; i++)
+	for (i = 0; i < sizeof(valid_box) / sizeof(valid_box[0]); i++)
 		if (IOC_KIND(cmd) == IOC_KIND(valid_box[i]))
 			return true;
 	return false;
@@ -260,6 +261,37 @@ static uint64_t make_arg(struct fz *f, unsigned long cmd)
 		r->len = mbox_rand(&f->rng);
 		break;
 	}
+	case IOC_KIND(MBOXIO_CALL): {
+		struct mboxio_call *c = (void *)a;
+
+		c->len = some_u32(f, rnd(f, 4097));
+		c->buf = some_ptr(f, c->len, false);
+		c->reply_size = some_u32(f, rnd(f, 4097));
+		c->reply_buf = some_ptr(f, c->reply_size, true);
+		/* A call waits for its reply: always soon over, or a signal. */
+		c->flags = (rnd(f, 4) ? MBOX_MSG_DEADLINE : msg_flags(f)) |
+			   (rnd(f, 8) ? 0 : MBOX_CALL_CANCEL);
+		c->deadline_ns = now_ns() + rnd(f, MS(2));
+		if (!(c->flags & MBOX_MSG_DEADLINE))
+			c->deadline_ns = 0;
+		c->token = rnd(f, 4) ? 0 : rnd(f, 64);
+		break;
+	}
+	case IOC_KIND(MBOXIO_REPLY):
+	case IOC_KIND(MBOXIO_REPLY_RECV): {
+		struct mboxio_reply_recv *rr = (void *)a;
+
+		memset(rr, 0, sizeof(*rr));
+		rr->reply.reply_id = rnd(f, 4) ? rnd(f, 64) : mbox_rand(&f->rng);
+		rr->reply.len = some_u32(f, rnd(f, 4097));
+		rr->reply.buf = some_ptr(f, rr->reply.len, false);
+		rr->reply.flags = rnd(f, 16) ? 0 : 1;
+		rr->recv.size = some_u32(f, rnd(f, 65537));
+		rr->recv.buf = some_ptr(f, rr->recv.size, true);
+		rr->recv.flags = msg_flags(f);
+		rr->recv.deadline_ns = deadline(f, rr->recv.flags);
+		break;
+	}
 	case IOC_KIND(MBOXIO_SENDV):
 	case IOC_KIND(MBOXIO_RECVV): {
 		struct mboxio_batch *b = (void *)a;
@@ -271,7 +303,14 @@ static uint64_t make_arg(struct fz *f, unsigned long cmd)
 		b->count = n;
 		b->flags = msg_flags(f);
 		b->deadline_ns = deadline(f, b->flags);
-		b->vec = rnd(f, 8) ? (uintptr_t)v : some_ptr(f, 40 * 8, true);
+		b->vec = rnd(f, 8) ? (uintptr_t)v : some_ptr(f, 48 * 8, true);
+		/* Mostly the first version's elements; v2 receives too. */
+		if (rnd(f, 4))
+			b->elem_size = 0;
+		else if (IOC_KIND(cmd) == IOC_KIND(MBOXIO_RECVV) && rnd(f, 2))
+			b->elem_size = sizeof(struct mboxio_recvmsg_v2);
+		else
+			b->elem_size = rnd(f, 64);
 		for (i = 0; i < 8; i++) {
 			if (IOC_KIND(cmd) == IOC_KIND(MBOXIO_SENDV)) {
 				struct mboxio_sendmsg *m = (void *)v + 16 * i;
@@ -280,7 +319,7 @@ static uint64_t make_arg(struct fz *f, unsigned long cmd)
 				m->buf = some_ptr(f, m->len, false);
 				m->__pad = rnd(f, 32) ? 0 : 1;
 			} else {
-				struct mboxio_recvmsg *m = (void *)v + 40 * i;
+				struct mboxio_recvmsg *m = (void *)v + 48 * i;
 
 				memset(m, 0xa5, sizeof(*m));
 				m->size = some_u32(f, rnd(f, 65537));

@@ -549,7 +549,7 @@ static inline int mbox_errno_documented(int err)
 	case EINVAL: case EFAULT: case ENOTTY: case EBADF: case EEXIST:
 	case ENOENT: case EACCES: case ENOSPC: case EMFILE: case ENFILE:
 	case ENOMEM: case EMSGSIZE: case EPIPE: case EAGAIN: case ETIMEDOUT:
-	case EINTR: case EDQUOT: case E2BIG:
+	case EINTR: case EDQUOT: case E2BIG: case ECONNRESET: case ESRCH:
 		return 1;
 	}
 	return 0;

@@ -372,7 +372,7 @@ TEST_F(trust, abi_v1_numbers_still_answered)
 {
 	const unsigned long info_v1 = _IOC(_IOC_READ, MBOX_IOCTL_TYPE, 0x00, 32);
 	const unsigned long recvv_v1 = _IOC(_IOC_WRITE, MBOX_IOCTL_TYPE, 0x15,
-					    sizeof(struct mboxio_batch));
+					    MBOXIO_BATCH_SIZE_VER0);
 	struct mboxio_info now;
 	uint8_t v1[64];
 	struct mboxio_recvmsg rm = { 0 };

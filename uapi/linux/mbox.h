@@ -70,7 +70,12 @@
  * EEXIST
  *   MBOXIO_CREATE of a name that exists.
  * ENOENT
- *   MBOXIO_OPEN or MBOXIO_UNLINK of a name that does not exist.
+ *   MBOXIO_OPEN or MBOXIO_UNLINK of a name that does not exist; a reply
+ *   (MBOXIO_REPLY, MBOXIO_REPLY_RECV) to a handle not pending on
+ *   this open file description: never given here, already answered, or
+ *   given to another open file description; MBOXIO_CALL with a token that
+ *   names no interrupted call of the calling thread on this open file
+ *   description.
  * EACCES
  *   MBOXIO_OPEN asks for access the mailbox mode does not grant the
  *   caller; MBOXIO_UNLINK by someone other than the owner.
@@ -90,9 +95,10 @@
  * EMSGSIZE
  *   send: the message is longer than the mailbox msg_size. receive: the
  *   next message is longer than the buffer; the message stays queued and
- *   its length is in mboxio_recv.len.
+ *   its length is in mboxio_recv.len. reply: longer than msg_size, or
+ *   than the caller's reply_size; the handle stays valid.
  * EPIPE
- *   send on a shut-down mailbox (also wakes blocked senders, whose
+ *   send or call on a shut-down mailbox (also wakes blocked senders, whose
  *   messages are not delivered); receive on a shut-down mailbox with
  *   nothing left to drain (a message another receiver is still copying
  *   out is not drained yet).
@@ -105,6 +111,15 @@
  * EINTR
  *   a signal arrived while waiting and its handler lacks SA_RESTART (with
  *   SA_RESTART the call restarts transparently, keeping its deadline).
+ * ECONNRESET
+ *   MBOXIO_CALL: a receiver took the request and will never reply: its
+ *   open file description was released (closed, or its process died)
+ *   with the request in hand, or it took the request with read(2) or a
+ *   struct too old to learn the reply handle. seq is the request's
+ *   delivery number.
+ * ESRCH
+ *   a reply to a caller that has gone: it gave up (timeout, interrupted
+ *   and cancelled, or closed its fd) or died. The reply is dropped.
  * ESPIPE
  *   lseek(2) or pread(2)/pwrite(2) on a mailbox fd, which has no file
  *   position.
@@ -116,7 +131,7 @@
 #include <linux/types.h>
 
 /* MBOXIO_INFO reports this; bumped when the ABI gains something new. */
-#define MBOX_ABI_VERSION	3
+#define MBOX_ABI_VERSION	4
 
 /* Longest mailbox name in bytes, not counting the terminating NUL. */
 #define MBOX_NAME_MAX		63
@@ -145,6 +160,15 @@
 #define MBOX_MSG_DONTWAIT	0x1U	/* never wait: EAGAIN */
 #define MBOX_MSG_DEADLINE	0x2U	/* wait until deadline_ns */
 #define MBOX_MSG_ALL		(MBOX_MSG_DONTWAIT | MBOX_MSG_DEADLINE)
+
+/*
+ * MBOX_CALL_*: mboxio_call.flags, beside MBOX_MSG_*, which there rule only
+ * how long sending the request may wait (the deadline covers the whole
+ * call). MBOX_CALL_CANCEL, with a nonzero token: give up the interrupted
+ * call the token names (see struct mboxio_call).
+ */
+#define MBOX_CALL_CANCEL	0x100U
+#define MBOX_CALL_ALL		(MBOX_MSG_ALL | MBOX_CALL_CANCEL)
 
 /* mboxio_stat.flags */
 #define MBOX_STAT_SHUTDOWN	0x1U	/* mailbox was shut down */
@@ -200,9 +224,13 @@ struct mboxio_info {
  *	and MBOX_INFO_UNLIMITED report the caller's standing.
  *  MBOX_FEATURE_SIZED_ARGS: every command takes its struct at any size
  *	from MBOXIO_*_SIZE_VER0 up, by the rule at the top of this header.
+ *  MBOX_FEATURE_CALL: request/reply: MBOXIO_CALL, MBOXIO_REPLY,
+ *	MBOXIO_REPLY_RECV, mboxio_recv.reply_id, mboxio_batch.elem_size
+ *	and struct mboxio_recvmsg_v2.
  */
 #define MBOX_FEATURE_USER_LIMITS	0x1ULL
 #define MBOX_FEATURE_SIZED_ARGS		0x2ULL
+#define MBOX_FEATURE_CALL		0x4ULL
 
 /*
  * mboxio_info.flags. MBOX_INFO_UNLIMITED: the caller has CAP_SYS_RESOURCE,
@@ -291,6 +319,12 @@ struct mboxio_send {
  * @gid:	out: sender's egid in the receiver's user namespace.
  * @seq:	out: the mailbox's delivery number of this message: 1 for the
  *		first message ever received from the mailbox, then +1 each.
+ * @reply_id:	out: nonzero if the message is a request whose caller waits
+ *		for a reply: the handle to reply with (MBOXIO_REPLY, or
+ *		MBOXIO_REPLY_RECV), valid on this open file
+ *		description only. 0 for a one-way message. A receiver whose
+ *		struct ends before this field cannot learn it: a request it
+ *		takes fails its caller at once with ECONNRESET.
  *
  * The out fields are ignored on input. Returns the message length.
  */
@@ -304,6 +338,91 @@ struct mboxio_recv {
 	__u32 uid;
 	__u32 gid;
 	__u64 seq;
+	__u64 reply_id;
+};
+
+/**
+ * struct mboxio_call - send a request and wait for its reply (MBOXIO_CALL)
+ * @buf:	in: user pointer to the request.
+ * @len:	in: request length, 0..msg_size.
+ * @flags:	in: MBOX_MSG_* for sending the request (MBOX_MSG_DONTWAIT:
+ *		EAGAIN rather than wait for room, or on a rendezvous mailbox
+ *		for a receiver; the reply is still waited for), and
+ *		MBOX_CALL_CANCEL.
+ * @deadline_ns: in: with MBOX_MSG_DEADLINE, CLOCK_MONOTONIC time to give up
+ *		the whole call at, below 2^63; must be 0 otherwise.
+ * @reply_buf:	in: user pointer to the buffer for the reply.
+ * @reply_size:	in: its size; a longer reply fails on the replier's side.
+ * @reply_len:	out: the reply's length.
+ * @pid:	out: the replier's thread-group id, as in struct mboxio_recv.
+ * @uid:	out: the replier's euid, as in struct mboxio_recv.
+ * @gid:	out: the replier's egid, as in struct mboxio_recv.
+ * @__pad:	must be 0.
+ * @seq:	out: the request's delivery number once a receiver took it; 0
+ *		while none has. Also written when the call fails: 0 means the
+ *		request was not delivered (EPIPE; ETIMEDOUT or EINTR before a
+ *		receiver took it), nonzero that it was.
+ * @token:	in/out: 0 for a new call. A call whose wait a signal
+ *		interrupts stays pending, and the kernel writes a token for
+ *		it here before the ioctl returns: if the signal's handler has
+ *		SA_RESTART the ioctl restarts with this struct and resumes
+ *		waiting without sending again; if the call failed with EINTR,
+ *		call again with the token and MBOX_CALL_CANCEL to give it up,
+ *		which writes the final @seq (closing the fd does the same).
+ *		The token is valid only for the thread that made the call, on
+ *		this open file description. 0 again once the call is over.
+ *
+ * Returns the reply's length.
+ */
+struct mboxio_call {
+	__u64 buf;
+	__u32 len;
+	__u32 flags;
+	__u64 deadline_ns;
+	__u64 reply_buf;
+	__u32 reply_size;
+	__u32 reply_len;
+	__s32 pid;
+	__u32 uid;
+	__u32 gid;
+	__u32 __pad;
+	__u64 seq;
+	__u64 token;
+};
+
+/**
+ * struct mboxio_reply - answer a request (MBOXIO_REPLY)
+ * @reply_id:	the handle a receive on this open file description gave.
+ * @buf:	user pointer to the reply.
+ * @len:	reply length, 0..msg_size and at most the caller's
+ *		reply_size.
+ * @flags:	must be 0.
+ *
+ * Its layout never changes: it leads struct mboxio_reply_recv.
+ */
+struct mboxio_reply {
+	__u64 reply_id;
+	__u64 buf;
+	__u32 len;
+	__u32 flags;
+};
+
+/**
+ * struct mboxio_reply_recv - reply, then receive (MBOXIO_REPLY_RECV)
+ * @reply:	in: as for MBOXIO_REPLY; a @reply.reply_id of 0 only
+ *		receives (then @reply.buf and @reply.len must be 0 too).
+ * @recv:	as for MBOXIO_RECV; last, so that it grows as that does.
+ *
+ * A server's loop costs one system call per request. If the reply fails,
+ * the call fails with its error and receives nothing (@recv's out fields
+ * are not written: a reply's EMSGSIZE leaves @recv.len as it was, a
+ * receive's sets it to the size needed, never 0). Once the reply is
+ * delivered the receive goes on as MBOXIO_RECV would, and its errors are
+ * the call's. Returns the received message's length.
+ */
+struct mboxio_reply_recv {
+	struct mboxio_reply reply;
+	struct mboxio_recv recv;
 };
 
 /**
@@ -360,6 +479,12 @@ struct mboxio_sendmsg {
  * @gid:	out: as in struct mboxio_recv.
  * @__pad:	must be 0.
  * @seq:	out: as in struct mboxio_recv.
+ *
+ * The first version of an MBOXIO_RECVV element, the one a @elem_size of 0
+ * (struct mboxio_batch) selects. Array elements never change size, or
+ * programs rebuilt against a newer header would walk their arrays at the
+ * wrong stride: a larger element is a new struct, chosen by @elem_size.
+ * A request taken through this element fails its caller with ECONNRESET.
  */
 struct mboxio_recvmsg {
 	__u64 buf;
@@ -373,6 +498,18 @@ struct mboxio_recvmsg {
 };
 
 /**
+ * struct mboxio_recvmsg_v2 - an MBOXIO_RECVV element with reply handles
+ * @msg:	as struct mboxio_recvmsg.
+ * @reply_id:	out: as in struct mboxio_recv.
+ *
+ * Selected by an elem_size of sizeof(struct mboxio_recvmsg_v2).
+ */
+struct mboxio_recvmsg_v2 {
+	struct mboxio_recvmsg msg;
+	__u64 reply_id;
+};
+
+/**
  * struct mboxio_batch - several messages in one call (MBOXIO_SENDV, RECVV)
  * @vec:	user pointer to @count struct mboxio_sendmsg (SENDV) or
  *		struct mboxio_recvmsg (RECVV).
@@ -380,6 +517,12 @@ struct mboxio_recvmsg {
  * @flags:	MBOX_MSG_*, for the first message only: the others never
  *		wait, as with recvmmsg(MSG_WAITFORONE).
  * @deadline_ns: as in struct mboxio_send.
+ * @elem_size:	size of each element of @vec: 0 for the first version
+ *		(struct mboxio_sendmsg, struct mboxio_recvmsg), or the size
+ *		of a later one (struct mboxio_recvmsg_v2). Elements are read
+ *		and written like the structs of a command: as far as the
+ *		caller's size goes, unknown nonzero input being E2BIG.
+ * @__pad:	must be 0.
  *
  * Messages move in order, each all or nothing. Returns how many moved; if
  * the first fails, its error (as for MBOXIO_SEND or MBOXIO_RECV). A later
@@ -391,6 +534,8 @@ struct mboxio_batch {
 	__u32 count;
 	__u32 flags;
 	__u64 deadline_ns;
+	__u32 elem_size;
+	__u32 __pad;
 };
 
 /*
@@ -405,6 +550,11 @@ struct mboxio_batch {
 #define MBOXIO_RECV_SIZE_VER0		48
 #define MBOXIO_STAT_SIZE_VER0		64
 #define MBOXIO_BATCH_SIZE_VER0		24
+#define MBOXIO_SENDMSG_SIZE_VER0	16
+#define MBOXIO_RECVMSG_SIZE_VER0	40
+#define MBOXIO_CALL_SIZE_VER0		72
+#define MBOXIO_REPLY_SIZE_VER0		24
+#define MBOXIO_REPLY_RECV_SIZE_VER0	80
 
 /* The ioctl type byte, unused in Documentation/userspace-api/ioctl/ioctl-number.rst */
 #define MBOX_IOCTL_TYPE		0xBB
@@ -416,8 +566,9 @@ struct mboxio_batch {
 #define MBOXIO_UNLINK		_IOW(MBOX_IOCTL_TYPE, 0x03, struct mboxio_unlink)
 
 /*
- * On a mailbox fd. RECV returns the message length, SENDV and RECVV how
- * many messages moved, the others 0.
+ * On a mailbox fd. RECV and REPLY_RECV return the received message's
+ * length, SENDV and RECVV how many messages moved, CALL the reply's
+ * length, the others 0.
  */
 #define MBOXIO_SEND		_IOW(MBOX_IOCTL_TYPE, 0x10, struct mboxio_send)
 #define MBOXIO_RECV		_IOWR(MBOX_IOCTL_TYPE, 0x11, struct mboxio_recv)
@@ -425,5 +576,8 @@ struct mboxio_batch {
 #define MBOXIO_SHUTDOWN		_IO(MBOX_IOCTL_TYPE, 0x13)
 #define MBOXIO_SENDV		_IOW(MBOX_IOCTL_TYPE, 0x14, struct mboxio_batch)
 #define MBOXIO_RECVV		_IOWR(MBOX_IOCTL_TYPE, 0x15, struct mboxio_batch)
+#define MBOXIO_CALL		_IOWR(MBOX_IOCTL_TYPE, 0x16, struct mboxio_call)
+#define MBOXIO_REPLY		_IOW(MBOX_IOCTL_TYPE, 0x17, struct mboxio_reply)
+#define MBOXIO_REPLY_RECV	_IOWR(MBOX_IOCTL_TYPE, 0x18, struct mboxio_reply_recv)
 
 #endif /* _UAPI_LINUX_MBOX_H */
