@@ -88,6 +88,14 @@ struct mbox_attr {
  * @len:	the message length in bytes. After a receive fails with
  *		EMSGSIZE, the length of the message that did not fit (the
  *		other fields are then 0).
+ * @reply_id:	nonzero if the message is a request whose sender waits in
+ *		mbox_call(): the handle to answer it with (mbox_reply(),
+ *		mbox_reply_recv()), valid on the open file description that
+ *		received it. 0 for a one-way message. (Since libmbox 1.2.)
+ *
+ * mbox_call() fills the same struct about the reply: the replier's @pid,
+ * @uid and @gid, the reply's @len, and in @seq the request's delivery
+ * number; @reply_id is 0.
  */
 struct mbox_msginfo {
 	pid_t pid;
@@ -95,6 +103,7 @@ struct mbox_msginfo {
 	gid_t gid;
 	uint64_t seq;
 	size_t len;
+	uint64_t reply_id;
 };
 
 /**
@@ -159,9 +168,11 @@ struct mbox_info {
  *				them (EDQUOT when one refuses).
  *  MBOX_FEATURE_SIZED_ARGS	the kernel takes its ABI structs at any size
  *				(a library newer than the module still works).
+ *  MBOX_FEATURE_CALL		request/reply: mbox_call(), mbox_reply().
  */
 #define MBOX_FEATURE_USER_LIMITS	0x1ULL
 #define MBOX_FEATURE_SIZED_ARGS		0x2ULL
+#define MBOX_FEATURE_CALL		0x4ULL
 
 /*
  * What a NULL attr in mbox_create() asks for: a small bounded mailbox with
@@ -375,7 +386,7 @@ ssize_t mbox_timedrecv(int mb, void *buf, size_t size,
  * @info_size bytes
  *
  * RETURN VALUE: as mbox_timedrecv(), with the errors of mbox_timedrecv()
- * and of mbox_recv_sized().
+ * and the errors of mbox_recv_sized().
  */
 ssize_t mbox_timedrecv_sized(int mb, void *buf, size_t size,
 			     struct mbox_msginfo *info, int64_t timeout_ns,
@@ -531,6 +542,128 @@ int mbox_recvv_sized(int mb, struct mbox_msgvec *vec, unsigned int count,
 #define mbox_recvv(mb, vec, count, timeout_ns) \
 	mbox_recvv_sized((mb), (vec), (count), (timeout_ns), \
 			 sizeof(struct mbox_msgvec))
+
+/*
+ * mbox_call - send a request and wait for its reply, in one system call
+ * @mb:		a mailbox fd with write access.
+ * @req:	the request, delivered to a receiver like any message (in
+ *		the same FIFO order), which learns that a reply is awaited
+ *		from info.reply_id.
+ * @req_len:	its length (at most the mailbox's msg_size).
+ * @reply:	where the reply goes.
+ * @reply_size:	its size: a longer reply fails on the server's side
+ *		(EMSGSIZE), which may then send a shorter one.
+ * @info:	NULL, or filled with the replier's pid, uid and gid, the
+ *		reply's length, and in seq the request's delivery number. On
+ *		failure only seq is set: 0 if the request was not delivered
+ *		(EPIPE, and ETIMEDOUT or EINTR before a receiver took it),
+ *		its delivery number if it was.
+ *
+ * Sending waits for room (or, on a rendezvous mailbox, for a receiver)
+ * unless the fd is O_NONBLOCK (EAGAIN); the reply is always waited for.
+ * A signal whose handler has SA_RESTART never makes the call fail and
+ * never sends the request twice.
+ *
+ * RETURN VALUE: the reply's length, or -1 with errno set: EBADF (not open
+ * for sending), ENOTTY (not a mailbox fd, or a module without
+ * MBOX_FEATURE_CALL), EMSGSIZE (the request is longer than msg_size),
+ * EPIPE (shut down before a receiver took the request), EAGAIN (O_NONBLOCK
+ * and no room), ECONNRESET (a receiver took the request and will never
+ * reply: it closed its fd or died holding it, or took it with read(2)),
+ * EINTR (a signal handler without SA_RESTART; the call is given up),
+ * EFAULT (@reply could not be written; the reply is lost), EDQUOT, ENOMEM.
+ */
+ssize_t mbox_call(int mb, const void *req, size_t req_len,
+		  void *reply, size_t reply_size, struct mbox_msginfo *info);
+/*
+ * mbox_call_sized - mbox_call() with a struct mbox_msginfo of @info_size bytes
+ *
+ * RETURN VALUE: as mbox_call(), with the errors of mbox_call(), and EINVAL
+ * (a non-NULL @info with @info_size below libmbox 1.0's struct).
+ */
+ssize_t mbox_call_sized(int mb, const void *req, size_t req_len,
+			void *reply, size_t reply_size,
+			struct mbox_msginfo *info, size_t info_size);
+#define mbox_call(mb, req, req_len, reply, reply_size, info) \
+	mbox_call_sized((mb), (req), (req_len), (reply), (reply_size), \
+			(info), sizeof(struct mbox_msginfo))
+
+/*
+ * mbox_timedcall - mbox_call() that gives up after @timeout_ns
+ * @timeout_ns:	negative waits forever; otherwise the whole call (sending
+ *		and the reply) ends by then: 0 gives up at once unless the
+ *		reply is already there.
+ *
+ * RETURN VALUE: the reply's length, or -1 with errno set: ETIMEDOUT (the
+ * time ran out: the request is withdrawn if no receiver took it, and
+ * info->seq says which), and the errors of mbox_call().
+ */
+ssize_t mbox_timedcall(int mb, const void *req, size_t req_len,
+		       void *reply, size_t reply_size,
+		       struct mbox_msginfo *info, int64_t timeout_ns);
+/*
+ * mbox_timedcall_sized - mbox_timedcall() with a struct mbox_msginfo of
+ * @info_size bytes
+ *
+ * RETURN VALUE: as mbox_timedcall(), with the errors of mbox_timedcall()
+ * and the errors of mbox_call_sized().
+ */
+ssize_t mbox_timedcall_sized(int mb, const void *req, size_t req_len,
+			     void *reply, size_t reply_size,
+			     struct mbox_msginfo *info, int64_t timeout_ns,
+			     size_t info_size);
+#define mbox_timedcall(mb, req, req_len, reply, reply_size, info, timeout_ns) \
+	mbox_timedcall_sized((mb), (req), (req_len), (reply), (reply_size), \
+			     (info), (timeout_ns), sizeof(struct mbox_msginfo))
+
+/*
+ * mbox_reply - answer a request
+ * @mb:		the mailbox fd (open for receiving) whose receive gave
+ *		@reply_id, or any fd sharing its open file description.
+ * @reply_id:	the handle from the request's info.reply_id.
+ * @msg:	the reply; copied, so the caller need not wait for it.
+ * @len:	its length: at most the mailbox's msg_size and the caller's
+ *		reply_size.
+ *
+ * RETURN VALUE: 0, or -1 with errno set: ENOENT (@reply_id is not pending
+ * on this open file description: never given here, or answered already),
+ * ESRCH (the caller gave up or died; the handle is used up), EMSGSIZE
+ * (longer than msg_size or than the caller's buffer; the handle stays),
+ * EBADF (not open for receiving), ENOTTY, EFAULT, EDQUOT, ENOMEM.
+ */
+int mbox_reply(int mb, uint64_t reply_id, const void *msg, size_t len);
+
+/*
+ * mbox_reply_recv - reply, then receive the next message, in one call
+ * @mb:		a mailbox fd with read access.
+ * @reply_id:	the request to answer, as for mbox_reply(); 0 only
+ *		receives.
+ * @msg, @len:	the reply.
+ * @buf, @size, @info: as for mbox_recv().
+ *
+ * A server loop costs one system call per request. If the reply fails, the
+ * call fails with its error and receives nothing (info->len is 0, which a
+ * receive's EMSGSIZE never leaves); once the reply is delivered, the
+ * receive goes on as mbox_recv() would.
+ *
+ * RETURN VALUE: the received message's length, or -1 with errno set: the
+ * errors of mbox_reply() and the errors of mbox_recv().
+ */
+ssize_t mbox_reply_recv(int mb, uint64_t reply_id, const void *msg, size_t len,
+			void *buf, size_t size, struct mbox_msginfo *info);
+/*
+ * mbox_reply_recv_sized - mbox_reply_recv() with a struct mbox_msginfo of
+ * @info_size bytes
+ *
+ * RETURN VALUE: as mbox_reply_recv(), with the errors of mbox_reply_recv()
+ * and the errors of mbox_recv_sized().
+ */
+ssize_t mbox_reply_recv_sized(int mb, uint64_t reply_id, const void *msg,
+			      size_t len, void *buf, size_t size,
+			      struct mbox_msginfo *info, size_t info_size);
+#define mbox_reply_recv(mb, reply_id, msg, len, buf, size, info) \
+	mbox_reply_recv_sized((mb), (reply_id), (msg), (len), (buf), (size), \
+			      (info), sizeof(struct mbox_msginfo))
 
 #ifdef __cplusplus
 }

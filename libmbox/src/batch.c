@@ -129,11 +129,44 @@ int mbox_sendv_sized(int mb, const struct mbox_msgvec *vec,
 	return (int)done;
 }
 
+/*
+ * MBOXIO_RECVV over @n elements of today's size, which report reply
+ * handles. A module whose batch elements cannot grow yet (ABI version 3
+ * and older) refuses the element size with E2BIG: the same elements then
+ * go in their first version's layout, packed in place and spread out
+ * again afterwards, without handles (it has no calls to report).
+ */
+static int mbox_recvv_ioctl(int mb, struct mboxio_batch *arg,
+			    struct mboxio_recvmsg_v2 *kvec, unsigned int n)
+{
+	const size_t v0 = MBOXIO_RECVMSG_SIZE_VER0;
+	unsigned char *p = (unsigned char *)kvec;
+	unsigned int i;
+	int ret, err;
+
+	arg->elem_size = sizeof(*kvec);
+	ret = ioctl(mb, MBOXIO_RECVV, arg);
+	if (ret >= 0 || errno != E2BIG)
+		return ret;
+
+	for (i = 1; i < n; i++)
+		memmove(p + i * v0, p + i * sizeof(*kvec), v0);
+	arg->elem_size = 0;
+	ret = ioctl(mb, MBOXIO_RECVV, arg);
+	err = errno;
+	for (i = n; i-- > 0;) {
+		memmove(p + i * sizeof(*kvec), p + i * v0, v0);
+		kvec[i].reply_id = 0;
+	}
+	errno = err;
+	return ret;
+}
+
 LIBMBOX_EXPORT
 int mbox_recvv_sized(int mb, struct mbox_msgvec *vec, unsigned int count,
 		     int64_t timeout_ns, size_t vec_size)
 {
-	struct mboxio_recvmsg kvec[MBOX_CHUNK];
+	struct mboxio_recvmsg_v2 kvec[MBOX_CHUNK];
 	struct mbox_msginfo info;
 	struct mboxio_batch arg;
 	unsigned int done = 0, n, i;
@@ -147,9 +180,9 @@ int mbox_recvv_sized(int mb, struct mbox_msgvec *vec, unsigned int count,
 		for (i = 0; i < n; i++) {
 			size_t size = mbox_elem_len(vec, vec_size, done + i);
 
-			kvec[i].buf = __mbox_ptr(mbox_elem_buf(vec, vec_size,
+			kvec[i].msg.buf = __mbox_ptr(mbox_elem_buf(vec, vec_size,
 							       done + i));
-			kvec[i].size = size > UINT32_MAX ? UINT32_MAX : (__u32)size;
+			kvec[i].msg.size = size > UINT32_MAX ? UINT32_MAX : (__u32)size;
 		}
 
 		memset(&arg, 0, sizeof(arg));
@@ -157,7 +190,7 @@ int mbox_recvv_sized(int mb, struct mbox_msgvec *vec, unsigned int count,
 			return -1;
 		arg.vec = __mbox_ptr(kvec);
 		arg.count = n;
-		ret = ioctl(mb, MBOXIO_RECVV, &arg);
+		ret = mbox_recvv_ioctl(mb, &arg, kvec, n);
 		if (ret < 0) {
 			err = errno;
 			ret = 0;
@@ -169,12 +202,13 @@ int mbox_recvv_sized(int mb, struct mbox_msgvec *vec, unsigned int count,
 		 */
 		for (i = 0; i < n && i <= (unsigned int)ret; i++) {
 			memset(&info, 0, sizeof(info));
-			info.len = kvec[i].len;
+			info.len = kvec[i].msg.len;
 			if (i < (unsigned int)ret) {
-				info.pid = kvec[i].pid;
-				info.uid = kvec[i].uid;
-				info.gid = kvec[i].gid;
-				info.seq = kvec[i].seq;
+				info.pid = kvec[i].msg.pid;
+				info.uid = kvec[i].msg.uid;
+				info.gid = kvec[i].msg.gid;
+				info.seq = kvec[i].msg.seq;
+				info.reply_id = kvec[i].reply_id;
 			}
 			mbox_elem_set_info(vec, vec_size, done + i, &info);
 		}

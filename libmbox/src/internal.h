@@ -27,12 +27,20 @@
 #undef mbox_get_usage
 #undef mbox_sendv
 #undef mbox_recvv
+#undef mbox_call
+#undef mbox_timedcall
+#undef mbox_reply_recv
 
 /* Everything is hidden (-fvisibility=hidden) unless marked; libmbox.map
  * then gives each export its version node. */
 #define LIBMBOX_EXPORT	__attribute__((visibility("default")))
 
 #define MBOX_DEV_PATH	"/dev/mbox"
+
+/* msg.c */
+ssize_t __mbox_recv(int mb, void *buf, size_t size, struct mbox_msginfo *info,
+		    size_t info_size, int64_t timeout_ns, uint64_t reply_to,
+		    const void *reply, __u32 reply_len);
 
 /* flags.c */
 int __mbox_fd_flags(int flags, __u32 *fd_flags);
@@ -57,6 +65,16 @@ struct mbox_msginfo_v1_0 {
 	gid_t gid;
 	uint64_t seq;
 	size_t len;
+};
+
+/* 1.2 added reply_id. */
+struct mbox_msginfo_v1_2 {
+	pid_t pid;
+	uid_t uid;
+	gid_t gid;
+	uint64_t seq;
+	size_t len;
+	uint64_t reply_id;
 };
 
 struct mbox_stat_v1_0 {
@@ -106,6 +124,7 @@ struct mbox_msgvec_v1_0 {
 		       #now " grew other than at its end")
 MBOX_SAME_PREFIX(mbox_attr, mbox_attr_v1_0, mode);
 MBOX_SAME_PREFIX(mbox_msginfo, mbox_msginfo_v1_0, len);
+MBOX_SAME_PREFIX(mbox_msginfo, mbox_msginfo_v1_2, reply_id);
 MBOX_SAME_PREFIX(mbox_stat, mbox_stat_v1_0, received);
 MBOX_SAME_PREFIX(mbox_info, mbox_info_v1_0, nr_mailboxes);
 MBOX_SAME_PREFIX(mbox_usage, mbox_usage_v1_1, unlimited);

@@ -30,37 +30,57 @@ static int mbox_do_send(int mb, const void *msg, size_t len,
 	return ioctl(mb, MBOXIO_SEND, &arg) < 0 ? -1 : 0;
 }
 
-static ssize_t mbox_do_recv(int mb, void *buf, size_t size,
-			    struct mbox_msginfo *info, size_t info_size,
-			    int64_t timeout_ns)
+/**
+ * __mbox_recv() - receive, optionally replying first
+ * @mb, @buf, @size, @info, @info_size, @timeout_ns: as mbox_timedrecv_sized()
+ * @reply_to:	nonzero: first reply to this handle with @reply, @reply_len
+ *		(mbox_reply_recv()); if that fails, nothing is received and
+ *		info->len is left 0, which no receive's EMSGSIZE leaves
+ * @reply:	the reply
+ * @reply_len:	its length
+ *
+ * Return: the message length, or -1 with errno.
+ */
+ssize_t __mbox_recv(int mb, void *buf, size_t size, struct mbox_msginfo *info,
+		    size_t info_size, int64_t timeout_ns, uint64_t reply_to,
+		    const void *reply, __u32 reply_len)
 {
+	struct mboxio_reply_recv rr;
+	struct mboxio_recv *arg = &rr.recv;
 	struct mbox_msginfo out;
-	struct mboxio_recv arg;
 	int ret;
 
 	if (info && __mbox_check_size(info_size,
 				      sizeof(struct mbox_msginfo_v1_0)))
 		return -1;
 
-	memset(&arg, 0, sizeof(arg));
-	if (__mbox_wait_flags(timeout_ns, &arg.flags, &arg.deadline_ns))
+	memset(&rr, 0, sizeof(rr));
+	if (__mbox_wait_flags(timeout_ns, &arg->flags, &arg->deadline_ns))
 		return -1;
-	arg.buf = __mbox_ptr(buf);
+	arg->buf = __mbox_ptr(buf);
 	/* No message is longer than UINT32_MAX, so a larger buffer is as
 	 * good as one of UINT32_MAX bytes. */
-	arg.size = size > UINT32_MAX ? UINT32_MAX : (__u32)size;
+	arg->size = size > UINT32_MAX ? UINT32_MAX : (__u32)size;
 
-	ret = ioctl(mb, MBOXIO_RECV, &arg);
+	if (reply_to) {
+		rr.reply.reply_id = reply_to;
+		rr.reply.buf = __mbox_ptr(reply);
+		rr.reply.len = reply_len;
+		ret = ioctl(mb, MBOXIO_REPLY_RECV, &rr);
+	} else {
+		ret = ioctl(mb, MBOXIO_RECV, arg);
+	}
 	if (ret < 0 && errno != EMSGSIZE)
 		return -1;
 	if (info) {
 		memset(&out, 0, sizeof(out));
-		out.len = arg.len;
+		out.len = arg->len;
 		if (ret >= 0) {
-			out.pid = arg.pid;
-			out.uid = arg.uid;
-			out.gid = arg.gid;
-			out.seq = arg.seq;
+			out.pid = arg->pid;
+			out.uid = arg->uid;
+			out.gid = arg->gid;
+			out.seq = arg->seq;
+			out.reply_id = arg->reply_id;
 		}
 		__mbox_copy_out(info, info_size, &out, sizeof(out));
 	}
@@ -89,14 +109,14 @@ LIBMBOX_EXPORT
 ssize_t mbox_recv_sized(int mb, void *buf, size_t size,
 			struct mbox_msginfo *info, size_t info_size)
 {
-	return mbox_do_recv(mb, buf, size, info, info_size, -1);
+	return __mbox_recv(mb, buf, size, info, info_size, -1, 0, NULL, 0);
 }
 
 LIBMBOX_EXPORT
 ssize_t mbox_tryrecv_sized(int mb, void *buf, size_t size,
 			   struct mbox_msginfo *info, size_t info_size)
 {
-	return mbox_do_recv(mb, buf, size, info, info_size, 0);
+	return __mbox_recv(mb, buf, size, info, info_size, 0, 0, NULL, 0);
 }
 
 LIBMBOX_EXPORT
@@ -104,7 +124,7 @@ ssize_t mbox_timedrecv_sized(int mb, void *buf, size_t size,
 			     struct mbox_msginfo *info, int64_t timeout_ns,
 			     size_t info_size)
 {
-	return mbox_do_recv(mb, buf, size, info, info_size, timeout_ns);
+	return __mbox_recv(mb, buf, size, info, info_size, timeout_ns, 0, NULL, 0);
 }
 
 /* The libmbox 1.0 entry points: their callers' struct is 1.0's. */
@@ -113,20 +133,20 @@ ssize_t mbox_timedrecv_sized(int mb, void *buf, size_t size,
 LIBMBOX_EXPORT
 ssize_t mbox_recv(int mb, void *buf, size_t size, struct mbox_msginfo *info)
 {
-	return mbox_do_recv(mb, buf, size, info, MBOX_MSGINFO_V1_0, -1);
+	return __mbox_recv(mb, buf, size, info, MBOX_MSGINFO_V1_0, -1, 0, NULL, 0);
 }
 
 LIBMBOX_EXPORT
 ssize_t mbox_tryrecv(int mb, void *buf, size_t size,
 		     struct mbox_msginfo *info)
 {
-	return mbox_do_recv(mb, buf, size, info, MBOX_MSGINFO_V1_0, 0);
+	return __mbox_recv(mb, buf, size, info, MBOX_MSGINFO_V1_0, 0, 0, NULL, 0);
 }
 
 LIBMBOX_EXPORT
 ssize_t mbox_timedrecv(int mb, void *buf, size_t size,
 		       struct mbox_msginfo *info, int64_t timeout_ns)
 {
-	return mbox_do_recv(mb, buf, size, info, MBOX_MSGINFO_V1_0,
-			    timeout_ns);
+	return __mbox_recv(mb, buf, size, info, MBOX_MSGINFO_V1_0,
+			    timeout_ns, 0, NULL, 0);
 }
