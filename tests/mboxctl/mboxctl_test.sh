@@ -1,8 +1,8 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # kselftest for mboxctl(8): every command, its output, its errors and its
-# exit status (0 ok, 1 failed, 2 usage, 3 timed out, 4 shut down), run
-# against the loaded mbox module. TAP output; exit 0 if all passed, 1 if
+# exit status (0 ok, 1 failed, 2 usage, 3 timed out, 4 shut down, 5 no
+# reply), run against the loaded mbox module. TAP output; exit 0 if all passed, 1 if
 # any failed, 4 (skip) without /dev/mbox or mboxctl.
 #
 # Uses the mboxctl beside this script if there is one, else the one in PATH
@@ -31,7 +31,7 @@ p=mboxctl-test.$$		# every mailbox name starts with this
 n=0 failed=0
 # shellcheck disable=SC2317 # called by the trap
 cleanup() {
-	for m in q r perm perm2 mask1 mask2 big q1 q2; do "$MBOXCTL" rm -f "$p.$m" 2>/dev/null; done
+	for m in q r perm perm2 mask1 mask2 big q1 q2 svc; do "$MBOXCTL" rm -f "$p.$m" 2>/dev/null; done
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -234,6 +234,39 @@ wait $rpid
 rrc=$?
 [ "$rc" -eq 0 ] && [ "$rrc" -eq 0 ] && [ "$(cat "$tmp/rv")" = meet ]
 result $? "rendezvous: send completes with a waiting receiver"
+
+# --- call and serve ---------------------------------------------------------------
+m create "$p.svc" --capacity 4 --msg-size 64
+"$MBOXCTL" serve "$p.svc" --count 2 -- tr a-z A-Z >"$tmp/srv" 2>&1 &
+spid=$!
+m call "$p.svc" -t 10000 hello
+[ "$rc" -eq 0 ] && [ "$(cat "$out")" = HELLO ]
+result $? "call: serve answers with its command's output"
+printf 'from stdin' >"$tmp/req"
+run "$MBOXCTL" call "$p.svc" -t 10000 -v - <"$tmp/req"
+[ "$rc" -eq 0 ] && has "^seq=2 pid=[0-9]* uid=0 gid=0 len=10$" && has "^FROM STDIN$"
+result $? "call -v -: the request from stdin; seq, and who answered"
+wait $spid
+src=$?
+[ "$src" -eq 0 ]; rc=$src; result $? "serve --count 2 exits 0 after two requests"
+m call "$p.svc" -t 50 nobody
+expect 3 "call with no server: exit 3, and says it was not delivered" "not delivered"
+m recv "$p.svc" -t 0
+expect 3 "a timed-out call leaves nothing behind"
+# A server that dies with the request in hand: exit 5.
+"$MBOXCTL" serve "$p.svc" -- sh -c 'kill -9 $PPID; sleep 1' >"$tmp/srv" 2>&1 &
+spid=$!
+m call "$p.svc" -t 10000 doomed
+wait $spid
+expect 5 "call whose server dies holding it: exit 5, and says it was taken" "was taken"
+m serve "$p.svc"
+expect 2 "serve without a COMMAND: exit 2" "no COMMAND"
+# One-way messages are served, their output discarded; shutdown ends serve.
+m send "$p.svc" ping
+"$MBOXCTL" shutdown "$p.svc"
+m serve "$p.svc" -- cat
+[ "$rc" -eq 0 ] && [ ! -s "$out" ]; result $? "serve: one-way messages, then exit 0 at shutdown"
+"$MBOXCTL" rm -f "$p.svc"
 
 # --- rm ---------------------------------------------------------------------------
 m rm "$p.q"

@@ -11,6 +11,8 @@
  *   mboxctl shutdown NAME
  *   mboxctl rm [--force] NAME...
  *   mboxctl info
+ *   mboxctl call NAME [--timeout MS] [--raw] [--verbose] [MESSAGE|-]
+ *   mboxctl serve NAME [--count N] -- COMMAND [ARG...]
  *
  * Exit status (man/man8/mboxctl.8 is the reference):
  *   0  success
@@ -20,6 +22,7 @@
  *      --timeout allowed (ETIMEDOUT, or EAGAIN with --timeout 0)
  *   4  the mailbox is shut down: a send was refused, or recv found the
  *      mailbox shut down and drained (EPIPE), before --count messages
+ *   5  call: a server took the request and will never reply (ECONNRESET)
  */
 #include "mboxctl.h"
 
@@ -41,6 +44,8 @@ static const struct command {
 	{ "shutdown", cmd_shutdown, "NAME", "shut a mailbox down" },
 	{ "rm",       cmd_rm,       "[-f] NAME...", "remove mailbox names" },
 	{ "info",     cmd_info,     "", "show the module's version and limits" },
+	{ "call",     cmd_call,     "NAME [-t MS] [-r] [-v] [MESSAGE|-]", "send a request, print the reply" },
+	{ "serve",    cmd_serve,    "NAME [-n N] -- COMMAND [ARG...]", "answer requests with a command" },
 };
 
 static void help(void)

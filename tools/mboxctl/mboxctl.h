@@ -41,6 +41,7 @@ enum {
 	EXIT_USAGE	= 2,
 	EXIT_TIMEOUT	= 3,
 	EXIT_SHUTDOWN	= 4,
+	EXIT_NOREPLY	= 5,
 };
 
 /* The program's name, for messages (mboxctl.c). */
@@ -64,6 +65,7 @@ void mode_string(mode_t mode, char out[11]);
 const char *user_name(uid_t uid, bool numeric, char *buf, size_t size);
 const char *group_name(gid_t gid, bool numeric, char *buf, size_t size);
 int flush_stdout(void);
+int read_all(FILE *f, char **out, size_t *len, size_t max);
 
 /* listing.c: the /proc/driver/mbox listing */
 struct entry {
@@ -86,5 +88,7 @@ int cmd_recv(int argc, char **argv);
 int cmd_shutdown(int argc, char **argv);
 int cmd_rm(int argc, char **argv);
 int cmd_info(int argc, char **argv);
+int cmd_call(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 
 #endif /* MBOXCTL_H */

@@ -15,40 +15,6 @@ static void help_send(void)
 	       "Put '--' before a MESSAGE that starts with '-'.\n", prog, prog);
 }
 
-/* Read all of @f, at most @max bytes (one more tells it is too long). */
-static int read_all(FILE *f, char **out, size_t *len, size_t max)
-{
-	size_t cap = max < 4096 ? max + 1 : 4096, n = 0, got;
-	char *buf = malloc(cap), *nb;
-
-	if (!buf)
-		return -1;
-	for (;;) {
-		if (n == cap) {
-			if (cap > max)
-				break;
-			cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
-			nb = realloc(buf, cap);
-			if (!nb)
-				goto err;
-			buf = nb;
-		}
-		got = fread(buf + n, 1, cap - n, f);
-		n += got;
-		if (got == 0) {
-			if (ferror(f))
-				goto err;
-			break;
-		}
-	}
-	*out = buf;
-	*len = n;
-	return 0;
-err:
-	free(buf);
-	return -1;
-}
-
 static int send_one(int mb, const char *name, const void *msg, size_t len,
 		    int64_t timeout, int64_t start)
 {

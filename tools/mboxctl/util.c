@@ -26,6 +26,8 @@ int exit_code(int err)
 		return EXIT_TIMEOUT;
 	case EPIPE:
 		return EXIT_SHUTDOWN;
+	case ECONNRESET:
+		return EXIT_NOREPLY;
 	default:
 		return EXIT_FAIL;
 	}
@@ -187,4 +189,38 @@ int flush_stdout(void)
 		return EXIT_FAIL;
 	}
 	return EXIT_OK;
+}
+
+/* Read all of @f, at most @max bytes (one more tells it is too long). */
+int read_all(FILE *f, char **out, size_t *len, size_t max)
+{
+	size_t cap = max < 4096 ? max + 1 : 4096, n = 0, got;
+	char *buf = malloc(cap), *nb;
+
+	if (!buf)
+		return -1;
+	for (;;) {
+		if (n == cap) {
+			if (cap > max)
+				break;
+			cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+			nb = realloc(buf, cap);
+			if (!nb)
+				goto err;
+			buf = nb;
+		}
+		got = fread(buf + n, 1, cap - n, f);
+		n += got;
+		if (got == 0) {
+			if (ferror(f))
+				goto err;
+			break;
+		}
+	}
+	*out = buf;
+	*len = n;
+	return 0;
+err:
+	free(buf);
+	return -1;
 }
