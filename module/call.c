@@ -63,7 +63,13 @@ struct mbox_call *mbox_call_new(struct mbox *mb,
 				const struct mbox_sender *sender,
 				u32 reply_size)
 {
-	u32 charge = kmalloc_size_roundup(sizeof(struct mbox_call));
+	/*
+	 * The caller pays for its reply too, reserved now: a reply waits in
+	 * the kernel for as long as the caller lets it (a parked call), and
+	 * must not count against the server's user meanwhile.
+	 */
+	u32 charge = kmalloc_size_roundup(sizeof(struct mbox_call)) +
+		     mbox_msg_cost(mb, min(reply_size, mb->msg_size));
 	struct mbox_call *call;
 	int err;
 
@@ -298,18 +304,16 @@ u64 mbox_call_accept(struct mbox_file *mf, struct mbox_msg *msg)
 /**
  * mbox_call_unaccept() - the receiver's copy-out faulted after accepting
  * @mf:		the receiver's file
- * @msg:	the request
+ * @msg:	the request, about to go to mbox_recv_undo()
  *
- * The handle is withdrawn. The request goes back to the queue unless
- * nobody waits for it any more: its caller gave up, or another thread
- * sharing @mf already answered it with the handle it saw being written.
- *
- * Return: true if the request should be put back, false if it is done.
+ * The handle is withdrawn. Whether the request then goes back to the
+ * queue is mbox_recv_undo()'s decision, under the lock: not if nobody
+ * waits for it any more (mbox_call_abandoned()).
  */
-bool mbox_call_unaccept(struct mbox_file *mf, struct mbox_msg *msg)
+void mbox_call_unaccept(struct mbox_file *mf, struct mbox_msg *msg)
 {
 	struct mbox_call *call = msg->call;
-	bool untree = false, back;
+	bool untree = false;
 
 	spin_lock(&mf->mb->lock);
 	if (call->server == mf) {
@@ -318,11 +322,24 @@ bool mbox_call_unaccept(struct mbox_file *mf, struct mbox_msg *msg)
 		call->server = NULL;
 		untree = true;
 	}
-	back = !call->gone && call->w.state == MBOX_W_WAITING;
 	spin_unlock(&mf->mb->lock);
 	if (untree)
 		mbox_call_put(call);	/* not the last: @msg holds one */
-	return back;
+}
+
+/**
+ * mbox_call_abandoned() - whether nobody waits for a claimed request
+ * @msg:	a claimed message, under its mailbox's lock
+ *
+ * Its caller gave up after a receiver claimed it (and was told it was
+ * taken), or it was answered already (through a handle a faulting
+ * receiver was writing out). Such a request must not go back to the queue.
+ */
+bool mbox_call_abandoned(const struct mbox_msg *msg)
+{
+	const struct mbox_call *call = msg->call;
+
+	return call && (call->gone || call->w.state != MBOX_W_WAITING);
 }
 
 /**
@@ -365,6 +382,7 @@ int mbox_call_reply(struct mbox_file *mf, u64 id, struct mbox_msg *reply)
 {
 	struct mbox *mb = mf->mb;
 	struct mbox_wakeups wq = { .mb = mb };
+	struct mbox_user *replier = NULL;
 	struct mbox_call *call;
 	struct rb_node *node;
 	int err = 0;
@@ -386,12 +404,20 @@ int mbox_call_reply(struct mbox_file *mf, u64 id, struct mbox_msg *reply)
 	if (call->gone) {
 		err = -ESRCH;
 	} else {
+		/* From now on the caller's reservation pays for it. */
+		replier = reply->user;
+		mbox_user_uncharge_bytes(replier, reply->charge);
+		refcount_inc(&call->user->ref);
+		reply->user = call->user;
+		reply->charge = 0;
 		call->reply = reply;
 		call->err = 0;
 		mbox_set_done(&wq, &call->w);
 	}
 	spin_unlock(&mb->lock);
 	mbox_wakeups_flush(&wq);
+	if (replier)
+		mbox_user_put(replier);
 	mbox_call_put(call);	/* the tree's */
 	return err;
 }

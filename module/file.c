@@ -183,28 +183,41 @@ static struct mbox_msg *mbox_claim_for(struct mbox *mb, u32 size,
 }
 
 /*
- * A receiver that claimed a request: if it can learn the reply handle
- * (@can_reply: its struct reaches reply_id), the call is now @mf's to
- * answer and the handle is returned; otherwise its caller is reset at once
- * and the request is delivered as a plain message (0).
+ * A receiver that claimed a request and can learn the reply handle
+ * (@can_reply: its struct reaches reply_id): the call is now @mf's to
+ * answer, before the handle is copied out. Returns the handle, or 0. One
+ * that cannot learn it is dealt with once the message is copied out
+ * (mbox_recv_finish()).
  */
 static u64 mbox_take_call(struct mbox_file *mf, struct mbox_msg *msg,
 			  bool can_reply)
 {
-	if (!msg->call)
+	if (!msg->call || !can_reply)
 		return 0;
-	if (can_reply)
-		return mbox_call_accept(mf, msg);
-	mbox_call_refuse(msg);
-	return 0;
+	return mbox_call_accept(mf, msg);
+}
+
+/*
+ * A claimed message was copied out: it is gone. A request taken without a
+ * handle (@reply_id 0: read(2), an old struct) will never be answered, so
+ * its caller is told now (mbox_call_refuse()), not left waiting.
+ */
+static void mbox_recv_finish(struct mbox *mb, struct mbox_msg *msg,
+			     u64 reply_id)
+{
+	if (msg->call && !reply_id)
+		mbox_call_refuse(msg);
+	mbox_recv_done(mb, msg);
 }
 
 /*
  * Copy a claimed message out, payload first, then its results: @out
  * (@out_len bytes, written to @uout). Either copy faulting puts the
  * message back, as if it had never been claimed, and withdraws the reply
- * handle (@reply_id) it was given, if any; should a thread sharing the
- * file have answered with that handle already, the request stays taken.
+ * handle (@reply_id) it was given, if any; should its caller have given
+ * up, or a thread sharing the file have answered with that handle
+ * already, nobody waits for the request any more and mbox_recv_undo()
+ * drops it.
  *
  * Return: the message length, or -EFAULT.
  */
@@ -216,13 +229,12 @@ static int mbox_copy_out(struct mbox_file *mf, struct mbox_msg *msg, u64 buf,
 
 	if (copy_to_user(u64_to_user_ptr(buf), msg->data, len) ||
 	    copy_to_user(uout, out, out_len)) {
-		if (reply_id && !mbox_call_unaccept(mf, msg))
-			mbox_recv_done(mf->mb, msg);
-		else
-			mbox_recv_undo(mf->mb, msg);
+		if (reply_id)
+			mbox_call_unaccept(mf, msg);
+		mbox_recv_undo(mf->mb, msg);
 		return -EFAULT;
 	}
-	mbox_recv_done(mf->mb, msg);
+	mbox_recv_finish(mf->mb, msg, reply_id);
 	return len;
 }
 
@@ -336,6 +348,14 @@ static long mbox_ioctl_reply_recv(struct file *file, struct mbox_file *mf,
 				      args.reply.len);
 		if (ret)
 			return ret;
+		/*
+		 * Delivered: a restart of this call (SA_RESTART, a stop
+		 * signal, a ptrace attach) must only receive, so the reply
+		 * half goes back to userspace as "nothing to answer".
+		 */
+		memset(&args.reply, 0, sizeof(args.reply));
+		if (copy_to_user(&uarg->reply, &args.reply, sizeof(args.reply)))
+			return -EFAULT;
 	}
 	return mbox_recv_args(file, mf, &args.recv, &uarg->recv,
 			      _IOC_SIZE(cmd) - offsetof(struct mboxio_reply_recv,
@@ -429,6 +449,11 @@ static long mbox_ioctl_call(struct file *file, struct mbox_file *mf,
 
 	/* Answered: the reply is ours, in kernel memory. */
 	msg = call->reply;
+	if (msg->len > args.reply_size) {
+		/* A resumed call whose struct now offers less room. */
+		ret = -EMSGSIZE;
+		goto out_put;
+	}
 	if (copy_to_user(u64_to_user_ptr(args.reply_buf), msg->data, msg->len)) {
 		ret = -EFAULT;
 		goto out_put;
@@ -678,13 +703,12 @@ static ssize_t mbox_file_read_iter(struct kiocb *iocb, struct iov_iter *to)
 	msg = mbox_recv_claim(mb, size, &wait, &needed);
 	if (IS_ERR(msg))
 		return PTR_ERR(msg) == -EPIPE ? 0 : PTR_ERR(msg);
-	mbox_take_call(mf, msg, false);	/* no way to report a handle */
 	len = msg->len;
 	if (copy_to_iter(msg->data, len, to) != len) {
 		mbox_recv_undo(mb, msg);
 		return -EFAULT;
 	}
-	mbox_recv_done(mb, msg);
+	mbox_recv_finish(mb, msg, 0);	/* no way to report a handle */
 	return len;
 }
 

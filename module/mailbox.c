@@ -787,13 +787,24 @@ void mbox_recv_done(struct mbox *mb, struct mbox_msg *msg)
  * A bounded mailbox kept its slot, so it never holds more than its
  * capacity; on a rendezvous mailbox the message waits ahead of every offer
  * (its sender is done). After shutdown it is there to be drained: no
- * receiver was told EPIPE while it was out (mbox_dispatch()).
+ * receiver was told EPIPE while it was out (mbox_dispatch()). A request
+ * nobody waits for any more (mbox_call_abandoned()) is done with instead.
  */
 void mbox_recv_undo(struct mbox *mb, struct mbox_msg *msg)
 {
 	struct mbox_wakeups wq = { .mb = mb };
 
 	spin_lock(&mb->lock);
+	if (mbox_call_abandoned(msg)) {
+		/*
+		 * A request whose caller gave up after the claim (and was
+		 * told it was taken), or that was answered: nobody waits for
+		 * it, so it is done with, not put back.
+		 */
+		spin_unlock(&mb->lock);
+		mbox_recv_done(mb, msg);
+		return;
+	}
 	if (msg->seq == mb->last_seq) {
 		mb->last_seq--;
 		msg->seq = 0;

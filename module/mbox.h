@@ -411,7 +411,8 @@ struct mbox_file {
  * @task:	the calling thread (reference held): only it may resume or
  *		cancel the call; immutable.
  * @user:	the caller's accounting, charged @charge bytes for the call
- *		until it is freed (reference held); immutable.
+ *		and its largest reply until it is freed (reference held);
+ *		immutable.
  * @charge:	bytes charged to @user; immutable.
  * @reply_size:	the caller's reply buffer; immutable.
  * @w:		the caller's wait for the reply: MBOX_W_WAITING until the
@@ -502,7 +503,8 @@ int mbox_call_wait(struct mbox_file *mf, struct mbox_call *call,
 struct mbox_call *mbox_call_resume(struct mbox_file *mf, u64 token);
 u64 mbox_call_cancel(struct mbox_call *call);
 u64 mbox_call_accept(struct mbox_file *mf, struct mbox_msg *msg);
-bool mbox_call_unaccept(struct mbox_file *mf, struct mbox_msg *msg);
+void mbox_call_unaccept(struct mbox_file *mf, struct mbox_msg *msg);
+bool mbox_call_abandoned(const struct mbox_msg *msg);
 void mbox_call_refuse(struct mbox_msg *msg);
 int mbox_call_reply(struct mbox_file *mf, u64 id, struct mbox_msg *reply);
 void mbox_call_file_release(struct mbox_file *mf);
@@ -513,6 +515,7 @@ struct mbox_msg *mbox_msg_new(struct mbox *mb, struct iov_iter *from,
 			      const struct mbox_sender *sender);
 u32 mbox_msg_cache_charge(const struct mbox *mb);
 int mbox_sender_charge(const struct mbox_sender *sender, size_t cost);
+size_t mbox_msg_cost(const struct mbox *mb, u32 len);
 void mbox_msg_free(struct mbox *mb, struct mbox_msg *msg);
 void mbox_msg_cache_drain(struct mbox *mb);
 

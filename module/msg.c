@@ -120,11 +120,17 @@ static struct mbox_msg *mbox_msg_alloc(struct mbox *mb, u32 len)
 	return msg;
 }
 
-/*
- * What a message of @len bytes occupies, as its sender is charged for it
- * (user.c): the sizes the allocator really hands out for it.
+/**
+ * mbox_msg_cost() - what a message of @len bytes for @mb occupies
+ * @mb:		the mailbox
+ * @len:	payload length
+ *
+ * As its sender is charged for it (user.c): the sizes the allocator really
+ * hands out for it.
+ *
+ * Return: bytes.
  */
-static size_t mbox_msg_cost(const struct mbox *mb, u32 len)
+size_t mbox_msg_cost(const struct mbox *mb, u32 len)
 {
 	size_t size = struct_size_t(struct mbox_msg, inline_data, len);
 

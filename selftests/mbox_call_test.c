@@ -25,6 +25,7 @@
 
 #include "../kselftest_harness.h"
 #include "mbox_helpers.h"
+#include "mbox_hold.h"
 
 MBOX_FIXTURE(call);
 
@@ -346,8 +347,13 @@ TEST_F(call, reply_too_long_emsgsize_then_shorter)
 	EXPECT_EQ(5, mbox_ioctl(fd, MBOXIO_REPLY_RECV, &rr));
 	EXPECT_EQ(0, memcmp(buf, "later", 5));
 	EXPECT_EQ(0U, rr.recv.reply_id);
+	/* Once delivered, the reply half comes back zeroed. */
+	EXPECT_EQ(0U, rr.reply.reply_id);
+	EXPECT_EQ(0U, rr.reply.buf);
+	EXPECT_EQ(0U, rr.reply.len);
 	/* Reply half without a handle, or with flags: EINVAL, nothing done. */
-	rr.reply.reply_id = 0;
+	rr.reply.buf = (uintptr_t)"abc";
+	rr.reply.len = 3;
 	EXPECT_EQ(-EINVAL, mbox_ioctl(fd, MBOXIO_REPLY_RECV, &rr));
 	rr.reply.reply_id = id;
 	rr.reply.flags = 1;
@@ -920,6 +926,191 @@ TEST_F(call, caller_close_gives_up_parked)
 	ASSERT_EQ('c', sync_wait(self->sv[0]));
 	EXPECT_EQ(-ESRCH, do_reply(fd, id, "late"));
 	EXPECT_EQ(0, mbox_reap(caller));
+	close(fd);
+}
+
+/*
+ * A reply-and-receive whose reply went through and whose receive is then
+ * restarted (SA_RESTART) only receives: it does not answer again and fail
+ * with ENOENT.
+ */
+TEST_F(call, reply_recv_restart_only_receives)
+{
+	char buf[64];
+	uint64_t id;
+	pid_t caller, srv;
+	int fd;
+
+	MBOX_SKIP_GUARD();
+	fd = mbox_create(self->dev, NULL, MBOX_FD_RDWR, 0600, 2, 64);
+	ASSERT_LE(0, fd);
+	caller = fork_caller(fd, "q", "a");
+	ASSERT_LT(0, caller);
+	id = take(fd, buf, sizeof(buf), NULL);
+	ASSERT_NE(0U, id);
+	srv = mbox_fork();
+	ASSERT_LE(0, srv);
+	if (srv == 0) {
+		struct mboxio_reply_recv rr = {
+			.reply = { .reply_id = id, .buf = (uintptr_t)"a",
+				   .len = 1 },
+			.recv = { .buf = (uintptr_t)buf, .size = sizeof(buf) },
+		};
+		int n;
+
+		alarm_fd = self->sv[1];
+		set_alarm_handler(SA_RESTART);
+		n = mbox_ioctl(fd, MBOXIO_REPLY_RECV, &rr);
+		CHILD_CHECK(n == 4 && memcmp(buf, "next", 4) == 0);
+		CHILD_CHECK(rr.reply.reply_id == 0 && alarms == 1);
+		_exit(0);
+	}
+	EXPECT_EQ(0, mbox_reap(caller));	/* answered */
+	ASSERT_EQ(0, mbox_wait_sleeping(srv));	/* now receiving */
+	kill(srv, SIGUSR1);
+	ASSERT_EQ('s', sync_wait(self->sv[0]));
+	ASSERT_EQ(0, mbox_wait_sleeping(srv));	/* receiving again */
+	ASSERT_EQ(0, mbox_send_str(fd, "next"));
+	EXPECT_EQ(0, mbox_reap(srv));
+	close(fd);
+}
+
+/*
+ * A read(2) whose copy faults takes nothing: the request goes back still
+ * a request, and its caller is not reset; a receiver that can answer gets
+ * it with a handle.
+ */
+TEST_F(call, faulting_read_does_not_reset_the_caller)
+{
+	char buf[64];
+	uint64_t id;
+	pid_t caller;
+	int fd;
+
+	MBOX_SKIP_GUARD();
+	fd = mbox_create(self->dev, NULL, MBOX_FD_RDWR, 0600, 2, 64);
+	ASSERT_LE(0, fd);
+	caller = fork_caller(fd, "q", "fine");
+	ASSERT_LT(0, caller);
+	ASSERT_EQ(0, mbox_wait_stat(fd, MBOX_STAT_FIELD(queued), 1));
+	EXPECT_EQ(-1, read(fd, mbox_bad_ptr(), 64));
+	EXPECT_EQ(EFAULT, errno);
+	id = take(fd, buf, sizeof(buf), NULL);
+	ASSERT_NE(0U, id);
+	EXPECT_EQ(0, do_reply(fd, id, "fine"));
+	EXPECT_EQ(0, mbox_reap(caller));
+	close(fd);
+}
+
+/*
+ * The caller gives up while a receiver, held in its copy-out, has claimed
+ * the request; the copy then faults. The caller was told the request was
+ * taken (seq 1), so it must not go back to the queue for another receiver.
+ */
+TEST_F(call, abandoned_request_not_put_back)
+{
+	struct mbox_bg_recv r;
+	struct mbox_hold h;
+	struct mboxio_stat st;
+	char buf[64];
+	pid_t caller;
+	int fd, err;
+
+	MBOX_SKIP_GUARD();
+	err = hold_setup(&h, 64);
+	if (err)
+		SKIP(return, "no userfaultfd: %s", strerror(-err));
+	fd = mbox_create(self->dev, NULL, MBOX_FD_RDWR, 0600, 2, 64);
+	ASSERT_LE(0, fd);
+	caller = mbox_fork();
+	ASSERT_LE(0, caller);
+	if (caller == 0) {
+		struct mboxio_call c;
+		char reply[8];
+
+		CHILD_CHECK(do_call(fd, "q", reply, sizeof(reply),
+				    MBOX_MSG_DEADLINE, now_ns() + MS(300), &c) ==
+			    -ETIMEDOUT);
+		CHILD_CHECK(c.seq == 1);
+		_exit(0);
+	}
+	ASSERT_EQ(0, mbox_wait_stat(fd, MBOX_STAT_FIELD(queued), 1));
+	ASSERT_EQ(0, bg_recv_start(&r, fd, h.addr, 64));
+	ASSERT_EQ(0, hold_wait(&h, 5000));	/* claimed, copying */
+	EXPECT_EQ(0, mbox_reap(caller));	/* gave up: "taken" */
+	ASSERT_EQ(0, hold_fail(&h));
+	pthread_join(r.thread, NULL);
+	EXPECT_EQ(-EFAULT, r.ret);
+	ASSERT_EQ(0, mbox_stat(fd, &st));
+	EXPECT_EQ(0U, st.queued);
+	EXPECT_EQ(-EAGAIN, mbox_recv(fd, buf, sizeof(buf), MBOX_MSG_DONTWAIT, 0,
+				     NULL));
+	hold_cleanup(&h);
+	close(fd);
+}
+
+/*
+ * A reply waiting for a caller that does not collect it (interrupted, not
+ * cancelled) is charged to the caller, not to the replier: a client cannot
+ * use up a server's max_user_bytes.
+ */
+TEST_F(call, reply_charged_to_the_caller)
+{
+	const char *name = mbox_new_name("callcharge");
+	static char big[60000];
+	pid_t caller, srv;
+	char reply[8];
+	int fd;
+
+	MBOX_SKIP_GUARD();
+	if (geteuid() != 0)
+		SKIP(return, "needs root to act as uid 1000");
+	umask(0);
+	fd = mbox_create(self->dev, name, MBOX_FD_RDWR, 0666, 1, 65536);
+	ASSERT_LE(0, fd);
+	caller = mbox_fork();
+	ASSERT_LE(0, caller);
+	if (caller == 0) {
+		static char rbuf[65536];
+		struct mboxio_call c;
+
+		set_alarm_handler(0);
+		CHILD_CHECK(do_call(fd, "q", rbuf, sizeof(rbuf), 0, 0, &c) ==
+			    -EINTR);
+		CHILD_CHECK(sync_post(self->sv[1], 'i') == 0);
+		pause();	/* the call stays parked, its reply uncollected */
+		_exit(0);
+	}
+	srv = mbox_fork();
+	ASSERT_LE(0, srv);
+	if (srv == 0) {
+		struct mboxio_info info;
+		uint64_t id;
+		int s;
+
+		CHILD_CHECK(mbox_become(1000, 1000, 0, NULL) == 0);
+		s = mbox_open(self->dev, name, MBOX_FD_RECV);
+		CHILD_CHECK(s >= 0);
+		id = take(s, reply, sizeof(reply), NULL);
+		CHILD_CHECK(id != 0);
+		CHILD_CHECK(sync_post(self->sv[1], 't') == 0);
+		CHILD_CHECK(sync_wait(self->sv[1]) == 'r');
+		memset(big, 'x', sizeof(big));
+		big[sizeof(big) - 1] = 0;
+		CHILD_CHECK(do_reply(s, id, big) == 0);
+		CHILD_CHECK(mbox_info(self->dev, &info) == 0);
+		/* Nothing of the 60 KB reply is ours any more. */
+		CHILD_CHECK(info.user_bytes < 4096);
+		_exit(0);
+	}
+	ASSERT_EQ('t', sync_wait(self->sv[0]));
+	ASSERT_EQ(0, mbox_wait_sleeping(caller));
+	kill(caller, SIGUSR1);
+	ASSERT_EQ('i', sync_wait(self->sv[0]));
+	ASSERT_EQ(0, sync_post(self->sv[0], 'r'));
+	EXPECT_EQ(0, mbox_reap(srv));
+	kill(caller, SIGKILL);
+	EXPECT_EQ(1000 + SIGKILL, mbox_reap(caller));
 	close(fd);
 }
 

@@ -417,8 +417,10 @@ struct mboxio_reply {
  * the call fails with its error and receives nothing (@recv's out fields
  * are not written: a reply's EMSGSIZE leaves @recv.len as it was, a
  * receive's sets it to the size needed, never 0). Once the reply is
- * delivered the receive goes on as MBOXIO_RECV would, and its errors are
- * the call's. Returns the received message's length.
+ * delivered the kernel zeroes @reply in the caller's struct, so that a
+ * restarted call (after a signal) only receives, and the receive goes on
+ * as MBOXIO_RECV would; its errors are the call's. Returns the received
+ * message's length.
  */
 struct mboxio_reply_recv {
 	struct mboxio_reply reply;
