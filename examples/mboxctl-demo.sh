@@ -3,15 +3,18 @@
 # mboxctl-demo: shell scripts passing messages through a mailbox with
 # mboxctl(8). A producer queues five jobs (one per line) and shuts the
 # mailbox down; two consumers take jobs until the end of the stream; the
-# kernel numbers every message and names its sender. Exit status 0 only if
-# every job was received exactly once.
+# kernel numbers every message and names its sender. Then a shell command
+# becomes a server: mboxctl serve answers each mboxctl call with its output.
+# Exit status 0 only if every job was received exactly once and every call
+# answered.
 if ! command -v mboxctl >/dev/null 2>&1; then
 	echo "mboxctl-demo: mboxctl is not in PATH; skipped"
 	exit 0
 fi
 q=demo.jobs.$$
+svc=demo.upper.$$
 tmp=$(mktemp -d) || exit 1
-trap 'mboxctl rm -f "$q"; rm -rf "$tmp"' EXIT
+trap 'mboxctl rm -f "$q" "$svc"; rm -rf "$tmp"' EXIT
 say() { echo "[$1 $$] $2"; }
 
 mboxctl info | sed 's/^/    /'
@@ -61,8 +64,19 @@ mboxctl recv "$q" --timeout 0
 rc=$?
 say main "one more recv after the end: exit status $rc (4: shut down and drained)"
 [ "$rc" -eq 4 ] || fail=1
+
+# Request/reply from the shell: tr(1) as a server, two calls.
+mboxctl create "$svc" --capacity 0 || exit 1
+mboxctl serve "$svc" --count 2 -- tr a-z A-Z &
+spid=$!
+for word in hello mailbox; do
+	reply=$(mboxctl call "$svc" --timeout 20000 "$word")
+	say client "called $svc with '$word', reply '$reply'"
+	[ "$reply" = "$(echo "$word" | tr a-z A-Z)" ] || fail=1
+done
+wait $spid || fail=1
 if [ "$fail" -eq 0 ]; then
-	say main "OK: every job received exactly once, numbered 1 to 5"
+	say main "OK: every job received exactly once, numbered 1 to 5; every call answered"
 else
 	say main "FAILED"
 fi

@@ -11,6 +11,10 @@
  * Adding a mechanism is one struct mech with open/close/send/recv. A
  * batched one sets .batch > 1: send() may then move fewer messages than
  * asked (the harness sends the rest), recv() returns 1..n messages.
+ *
+ * A request/reply mechanism (mbox-call) has call/serve instead of
+ * send/recv: its round trip is one call() against a server looping on
+ * serve(), and it runs the rtt and calls cells only.
  */
 #ifndef BENCH_H
 #define BENCH_H
@@ -60,11 +64,26 @@ struct mech {
 	 * v[i].len; waits for the first only. Returns the count, or -1.
 	 */
 	int (*recv)(struct chan *ch, struct bmsg *v, unsigned int n);
+	/*
+	 * Request/reply: send @req and receive the reply into @rep
+	 * (msg_size bytes; sets rep->len). Returns 0, or -1.
+	 */
+	int (*call)(struct chan *ch, const struct bmsg *req, struct bmsg *rep);
+	/*
+	 * Answer the request *@handle with @rep (if *@handle is nonzero), then
+	 * receive the next one into @req and set *@handle to its handle.
+	 * Returns 0, or -1 (errno EPIPE once the channel is shut down).
+	 */
+	int (*serve)(struct chan *ch, const struct bmsg *rep, uint64_t *handle,
+		     struct bmsg *req);
+	/* Make every serve() fail with EPIPE once no request is left. */
+	void (*shutdown)(struct chan *ch);
 };
 
 extern const struct mech mech_mbox_rendezvous, mech_mbox_bounded, mech_mbox_batch;
 extern const struct mech mech_pipe, mech_posix_mq, mech_sysv_msg;
 extern const struct mech mech_unix_seqpacket, mech_unix_dgram_mmsg;
+extern const struct mech mech_mbox_call;
 
 /* msg.c: what every message carries, so that nothing lost goes unseen. */
 #define MSG_STOP	0x1	/* the producer's last message: no payload count */
@@ -97,5 +116,7 @@ void run_pingpong(const struct mech *m, size_t size, double slice,
 		  struct run_result *res);
 void run_stream(const struct mech *m, size_t size, unsigned int producers,
 		unsigned int consumers, double slice, struct run_result *res);
+void run_calls(const struct mech *m, size_t size, unsigned int clients,
+	       unsigned int threads, double slice, struct run_result *res);
 
 #endif /* BENCH_H */

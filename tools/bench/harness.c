@@ -25,6 +25,7 @@
  * number.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -299,6 +300,199 @@ static void pp_server(void *p)
 	self_res->count = expect;
 }
 
+/* ------------------------------------------------------------ request/reply */
+
+static void call_one(struct chan *ch, struct bmsg *req, struct bmsg *rep)
+{
+	while (ch->m->call(ch, req, rep)) {
+		if (errno != EINTR)
+			child_fail("call: %s", strerror(errno));
+	}
+}
+
+/* Reply to *@handle with @rep, take the next request: 0, or 1 at EPIPE. */
+static int serve_one(struct chan *ch, const struct bmsg *rep, uint64_t *handle,
+		     struct bmsg *req)
+{
+	while (ch->m->serve(ch, rep, handle, req)) {
+		if (errno == EPIPE)
+			return 1;
+		if (errno != EINTR)
+			child_fail("serve: %s", strerror(errno));
+	}
+	if (!*handle)
+		child_fail("serve: a request without a reply handle");
+	return 0;
+}
+
+struct rpc_arg {
+	struct chan ch;
+	double slice;
+	unsigned int clients, threads;
+	unsigned int index;	/* set per process before its fork */
+};
+
+/* A client: round trips until its time is up, then a STOP call. */
+static void rpc_client(void *p)
+{
+	struct rpc_arg *ra = p;
+	size_t size = ra->ch.msg_size;
+	struct bmsg *s = alloc_msgs(1, size), *r = alloc_msgs(1, size);
+	struct msg_id id = { .src = ra->index }, got;
+	double t0 = now_sec(), t, deadline = t0 + ra->slice;
+
+	do {
+		msg_stamp(s->buf, size, &id);
+		call_one(&ra->ch, s, r);
+		check(r, size, &got);
+		if (got.seq != id.seq || got.src != id.src || got.flags)
+			child_fail("call %u of client %u came back as %u of %u",
+				   id.seq, id.src, got.seq, got.src);
+		id.seq++;
+		t = now_sec();
+	} while (t < deadline);
+	self_res->t0 = t0;
+	self_res->t1 = t;
+	self_res->count = id.seq;
+	id.flags = MSG_STOP;
+	msg_stamp(s->buf, size, &id);
+	call_one(&ra->ch, s, r);
+}
+
+struct rpc_server {
+	struct rpc_arg *ra;
+	unsigned int *stops;	/* shared by the server's threads */
+	uint64_t count;
+};
+
+/*
+ * A server thread: echo every request as its reply. The STOP of the last
+ * client shuts the channel down, which ends the other threads' waits.
+ */
+static void *rpc_server_thread(void *p)
+{
+	struct rpc_server *sv = p;
+	struct chan *ch = &sv->ra->ch;
+	struct bmsg *req = alloc_msgs(1, ch->msg_size);
+	uint64_t handle = 0;
+	struct msg_id got;
+
+	for (;;) {
+		if (serve_one(ch, req, &handle, req))
+			break;
+		check(req, ch->msg_size, &got);
+		if (!(got.flags & MSG_STOP)) {
+			sv->count++;
+			continue;
+		}
+		if (__atomic_add_fetch(sv->stops, 1, __ATOMIC_SEQ_CST) ==
+		    sv->ra->clients) {
+			/*
+			 * No more requests: shut down, then answer it; the
+			 * receive half finds nothing left (EPIPE), as do
+			 * the other threads.
+			 */
+			ch->m->shutdown(ch);
+			serve_one(ch, req, &handle, req);
+			break;
+		}
+	}
+	return NULL;
+}
+
+static void rpc_server(void *p)
+{
+	struct rpc_arg *ra = p;
+	struct rpc_server sv[BENCH_MAXPROC];
+	pthread_t th[BENCH_MAXPROC];
+	unsigned int stops = 0;
+
+	for (unsigned int i = 0; i < ra->threads; i++) {
+		sv[i] = (struct rpc_server){ .ra = ra, .stops = &stops };
+		if (i && pthread_create(&th[i], NULL, rpc_server_thread, &sv[i]))
+			child_fail("pthread_create: %s", strerror(errno));
+	}
+	rpc_server_thread(&sv[0]);
+	self_res->count = sv[0].count;
+	for (unsigned int i = 1; i < ra->threads; i++) {
+		pthread_join(th[i], NULL);
+		self_res->count += sv[i].count;
+	}
+}
+
+/*
+ * @clients processes calling one server process of @threads threads over
+ * one channel. With one client and one thread, the round trip in
+ * microseconds; otherwise calls per second.
+ */
+void run_calls(const struct mech *m, size_t size, unsigned int clients,
+	       unsigned int threads, double slice, struct run_result *res)
+{
+	struct rpc_arg ra = {
+		.slice = slice, .clients = clients, .threads = threads,
+	};
+	unsigned int nproc = clients + 1, forked = 0;
+	struct team t;
+
+	memset(res, 0, sizeof(*res));
+	if (!m->call) {
+		res->status = RUN_NA;
+		snprintf(res->why, sizeof(res->why), "no request/reply");
+		return;
+	}
+	if (clients > BENCH_MAXPROC || threads > BENCH_MAXPROC || !threads) {
+		res->status = RUN_FAIL;
+		snprintf(res->why, sizeof(res->why), "bad run parameters");
+		return;
+	}
+	if (open_chan(m, size, &ra.ch, res))
+		return;
+	if (team_start(&t, nproc)) {
+		res->status = RUN_FAIL;
+		snprintf(res->why, sizeof(res->why), "setup: %s", strerror(errno));
+		m->close(&ra.ch);
+		return;
+	}
+	/* The server first, so that it is waiting when the clients start. */
+	for (unsigned int i = 0; i < nproc; i++) {
+		ra.index = i ? i - 1 : 0;
+		if (team_fork(&t, i, i ? rpc_client : rpc_server, &ra))
+			break;
+		forked++;
+	}
+	if (forked < nproc) {
+		res->status = RUN_FAIL;
+		snprintf(res->why, sizeof(res->why), "fork: %s", strerror(errno));
+		team_wait(&t, forked, res);
+	} else if (team_wait(&t, forked, res) == 0) {
+		uint64_t total = 0;
+		double start = t.res[1].t0, end = t.res[1].t1;
+
+		for (unsigned int c = 1; c <= clients; c++) {
+			total += t.res[c].count;
+			if (t.res[c].t0 < start)
+				start = t.res[c].t0;
+			if (t.res[c].t1 > end)
+				end = t.res[c].t1;
+		}
+		if (total != t.res[0].count || !total) {
+			res->status = RUN_FAIL;
+			snprintf(res->why, sizeof(res->why),
+				 "clients made %llu calls, the server answered %llu",
+				 (unsigned long long)total,
+				 (unsigned long long)t.res[0].count);
+		} else {
+			res->status = RUN_OK;
+			res->messages = total;
+			res->value = clients == 1 && threads == 1 ?
+				     (t.res[1].t1 - t.res[1].t0) * 1e6 / (double)total :
+				     (double)total / (end - start);
+		}
+	}
+	team_end(&t);
+	m->close(&ra.ch);
+}
+
 void run_pingpong(const struct mech *m, size_t size, double slice,
 		  struct run_result *res)
 {
@@ -306,6 +500,11 @@ void run_pingpong(const struct mech *m, size_t size, double slice,
 	struct team t;
 	unsigned int forked = 0;
 
+	/* A request/reply mechanism's round trip is one call. */
+	if (m->call) {
+		run_calls(m, size, 1, 1, slice, res);
+		return;
+	}
 	memset(res, 0, sizeof(*res));
 	if (open_chan(m, size, &pp.a, res))
 		return;
@@ -440,6 +639,11 @@ void run_stream(const struct mech *m, size_t size, unsigned int producers,
 	struct team t;
 
 	memset(res, 0, sizeof(*res));
+	if (!m->send) {
+		res->status = RUN_NA;
+		snprintf(res->why, sizeof(res->why), "request/reply only");
+		return;
+	}
 	if (producers > BENCH_MAXPROC || consumers > BENCH_MAXPROC ||
 	    m->batch > BENCH_BATCH_MAX || m->batch < 1) {
 		res->status = RUN_FAIL;

@@ -27,6 +27,7 @@ static const struct mech *all_mechs[] = {
 	&mech_mbox_rendezvous,
 	&mech_mbox_bounded,
 	&mech_mbox_batch,
+	&mech_mbox_call,
 	&mech_pipe,
 	&mech_posix_mq,
 	&mech_sysv_msg,
@@ -41,19 +42,23 @@ static const size_t default_sizes[] = { 8, 64, 4096, 65536 };
 /* Many-to-many: 4 producers, 4 consumers, 64-byte messages. */
 #define M2M_PROCS	4
 #define M2M_SIZE	64
+/* Calls per second: 4 client processes, one server of 2 threads, 64 bytes. */
+#define CALLS_CLIENTS	4
+#define CALLS_THREADS	2
+#define CALLS_SIZE	64
 
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: mbox-bench [-r ROUNDS] [-t SLICE_MS] [-w WARMUP_MS] [-T TIMEOUT_S]\n"
-		"                  [-m MECH,...] [-s SIZE,...] [-x rtt,oneway,m2m] [-o CSV]\n"
+		"                  [-m MECH,...] [-s SIZE,...] [-x rtt,oneway,m2m,calls] [-o CSV]\n"
 		"  -r  measured rounds (default 7)\n"
 		"  -t  time slice of each run in ms (default 250)\n"
 		"  -w  time slice of each warm-up run in ms (default 50; 0: no warm-up)\n"
 		"  -T  seconds a run's process may take before it counts as hung (default 20)\n"
 		"  -m  mechanisms to run (default: all)\n"
 		"  -s  message sizes in bytes for rtt and oneway (default 8,64,4096,65536)\n"
-		"  -x  metrics to run (default: rtt,oneway,m2m)\n"
+		"  -x  metrics to run (default: rtt,oneway,m2m,calls)\n"
 		"  -o  also write the CSV to this file ('-' for stdout)\n"
 		"mechanisms:");
 	for (size_t i = 0; i < NR_ALL_MECHS; i++)
@@ -98,10 +103,14 @@ static void run_one(const struct results *r, unsigned int ci, unsigned int mi,
 	case M_M2M:
 		run_stream(m, c->size, M2M_PROCS, M2M_PROCS, slice, res);
 		break;
+	case M_CALLS:
+		run_calls(m, c->size, CALLS_CLIENTS, CALLS_THREADS, slice, res);
+		break;
 	}
 	if (res->status == RUN_FAIL)
 		fprintf(stderr, "mbox-bench: FAIL: %s, %zu bytes, %s: %s\n",
-			c->metric == M_RTT ? "rtt" : c->metric == M_ONEWAY ? "oneway" : "m2m",
+			c->metric == M_RTT ? "rtt" : c->metric == M_ONEWAY ? "oneway" :
+			c->metric == M_M2M ? "m2m" : "calls",
 			c->size, m->name, res->why);
 }
 
@@ -140,7 +149,7 @@ static void print_setup(const struct results *r, double slice, double warm)
 int main(int argc, char **argv)
 {
 	static struct results r;
-	const char *mech_list = NULL, *metrics = "rtt,oneway,m2m", *csv = NULL;
+	const char *mech_list = NULL, *metrics = "rtt,oneway,m2m,calls", *csv = NULL;
 	size_t sizes[8];
 	unsigned int nsizes = 0;
 	double slice = 0.25, warm = 0.05;
@@ -214,6 +223,8 @@ int main(int argc, char **argv)
 			add_cell(&r, M_ONEWAY, sizes[i]);
 	if (in_list(metrics, "m2m"))
 		add_cell(&r, M_M2M, M2M_SIZE);
+	if (in_list(metrics, "calls"))
+		add_cell(&r, M_CALLS, CALLS_SIZE);
 	if (!r.ncells) {
 		usage(stderr);
 		return 2;

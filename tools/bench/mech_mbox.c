@@ -7,6 +7,9 @@
  * mbox_recvv(), up to MBOX_BENCH_BATCH messages per call (as many as the
  * unix-dgram-mmsg peer); like sendmmsg()/recvmmsg(MSG_WAITFORONE) they
  * return how many messages moved, and only the first may wait.
+ *
+ * mbox-call is request/reply on one rendezvous mailbox: the client's round
+ * trip is one mbox_call(), the server's one mbox_reply_recv() per request.
  */
 #include <fcntl.h>
 #include <unistd.h>
@@ -98,4 +101,44 @@ const struct mech mech_mbox_batch = {
 	.capacity = BENCH_DEPTH,
 	.open = mbox_ch_open, .close = mbox_ch_close,
 	.send = mbox_ch_sendv, .recv = mbox_ch_recvv,
+};
+
+static int mbox_ch_call(struct chan *ch, const struct bmsg *req,
+			struct bmsg *rep)
+{
+	ssize_t len = mbox_call(ch->fd[0], req->buf, req->len, rep->buf,
+				ch->msg_size, NULL);
+
+	if (len < 0)
+		return -1;
+	rep->len = (size_t)len;
+	return 0;
+}
+
+static int mbox_ch_serve(struct chan *ch, const struct bmsg *rep,
+			 uint64_t *handle, struct bmsg *req)
+{
+	struct mbox_msginfo info;
+	ssize_t len;
+
+	len = mbox_reply_recv(ch->fd[0], *handle, rep->buf,
+			      *handle ? rep->len : 0, req->buf, ch->msg_size,
+			      &info);
+	if (len < 0)
+		return -1;
+	req->len = (size_t)len;
+	*handle = info.reply_id;
+	return 0;
+}
+
+static void mbox_ch_shutdown(struct chan *ch)
+{
+	mbox_shutdown(ch->fd[0]);
+}
+
+const struct mech mech_mbox_call = {
+	.name = "mbox-call", .ours = 1, .batch = 1, .capacity = 0,
+	.open = mbox_ch_open, .close = mbox_ch_close,
+	.call = mbox_ch_call, .serve = mbox_ch_serve,
+	.shutdown = mbox_ch_shutdown,
 };

@@ -19,13 +19,14 @@ static const char *metric_name(enum metric m)
 	case M_RTT:	return "rtt";
 	case M_ONEWAY:	return "oneway";
 	case M_M2M:	return "m2m_4x4";
+	case M_CALLS:	return "calls_4x2";
 	}
 	return "?";
 }
 
 static const char *metric_unit(enum metric m)
 {
-	return m == M_RTT ? "us" : "msg/s";
+	return m == M_RTT ? "us" : m == M_CALLS ? "call/s" : "msg/s";
 }
 
 void results_add(struct results *r, unsigned int cell, unsigned int mech,

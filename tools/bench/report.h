@@ -11,7 +11,7 @@
 #define MAX_MECHS	16
 #define MAX_CELLS	16
 
-enum metric { M_RTT, M_ONEWAY, M_M2M };
+enum metric { M_RTT, M_ONEWAY, M_M2M, M_CALLS };
 
 /* One cell of the table: a metric at a message size. */
 struct cell {
