@@ -246,6 +246,24 @@ static int open_chan(const struct mech *m, size_t size, struct chan *ch,
 	return -1;
 }
 
+/*
+ * One channel and a team of @nproc processes for a run; on failure @res
+ * says why and nothing is left open.
+ */
+static int start_run(const struct mech *m, size_t size, struct chan *ch,
+		     struct team *t, unsigned int nproc, struct run_result *res)
+{
+	if (open_chan(m, size, ch, res))
+		return -1;
+	if (team_start(t, nproc)) {
+		res->status = RUN_FAIL;
+		snprintf(res->why, sizeof(res->why), "setup: %s", strerror(errno));
+		m->close(ch);
+		return -1;
+	}
+	return 0;
+}
+
 /* ---------------------------------------------------------------- ping-pong */
 
 struct pp_arg {
@@ -445,14 +463,8 @@ void run_calls(const struct mech *m, size_t size, unsigned int clients,
 		snprintf(res->why, sizeof(res->why), "bad run parameters");
 		return;
 	}
-	if (open_chan(m, size, &ra.ch, res))
+	if (start_run(m, size, &ra.ch, &t, nproc, res))
 		return;
-	if (team_start(&t, nproc)) {
-		res->status = RUN_FAIL;
-		snprintf(res->why, sizeof(res->why), "setup: %s", strerror(errno));
-		m->close(&ra.ch);
-		return;
-	}
 	/* The server first, so that it is waiting when the clients start. */
 	for (unsigned int i = 0; i < nproc; i++) {
 		ra.index = i ? i - 1 : 0;
@@ -650,14 +662,8 @@ void run_stream(const struct mech *m, size_t size, unsigned int producers,
 		snprintf(res->why, sizeof(res->why), "bad run parameters");
 		return;
 	}
-	if (open_chan(m, size, &st.ch, res))
+	if (start_run(m, size, &st.ch, &t, nproc, res))
 		return;
-	if (team_start(&t, nproc)) {
-		res->status = RUN_FAIL;
-		snprintf(res->why, sizeof(res->why), "setup: %s", strerror(errno));
-		m->close(&st.ch);
-		return;
-	}
 	/* Consumers first, so they are waiting when the producers start. */
 	for (unsigned int i = 0; i < nproc; i++) {
 		st.index = i < consumers ? i : i - consumers;
