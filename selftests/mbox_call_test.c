@@ -1114,4 +1114,44 @@ TEST_F(call, reply_charged_to_the_caller)
 	close(fd);
 }
 
+/*
+ * Reply-and-receive whose reply is delivered and whose receive then fails
+ * returns the receive's error (EAGAIN, EPIPE), and the caller has its
+ * reply all the same.
+ */
+TEST_F(call, reply_delivered_then_receive_fails)
+{
+	struct mboxio_reply_recv rr;
+	char buf[64];
+	pid_t caller;
+	uint64_t id;
+	int fd, round;
+
+	MBOX_SKIP_GUARD();
+	fd = mbox_create(self->dev, NULL, MBOX_FD_RDWR, 0600, 2, 64);
+	ASSERT_LE(0, fd);
+	for (round = 0; round < 2; round++) {
+		caller = fork_caller(fd, "q", "ok");
+		ASSERT_LT(0, caller);
+		id = take(fd, buf, sizeof(buf), NULL);
+		ASSERT_NE(0U, id);
+		memset(&rr, 0, sizeof(rr));
+		rr.reply.reply_id = id;
+		rr.reply.buf = (uintptr_t)"ok";
+		rr.reply.len = 2;
+		rr.recv.buf = (uintptr_t)buf;
+		rr.recv.size = sizeof(buf);
+		if (round == 0) {
+			rr.recv.flags = MBOX_MSG_DONTWAIT;
+			EXPECT_EQ(-EAGAIN, mbox_ioctl(fd, MBOXIO_REPLY_RECV, &rr));
+		} else {
+			ASSERT_EQ(0, mbox_shutdown(fd));
+			EXPECT_EQ(-EPIPE, mbox_ioctl(fd, MBOXIO_REPLY_RECV, &rr));
+		}
+		EXPECT_EQ(0, mbox_reap(caller)) TH_LOG("round %d", round);
+		EXPECT_EQ(-ENOENT, do_reply(fd, id, "ok"));	/* used up */
+	}
+	close(fd);
+}
+
 TEST_HARNESS_MAIN
