@@ -24,6 +24,13 @@
  *  unload_busy        delete_module("mbox") while messages are queued and
  *                     tasks are blocked: EWOULDBLOCK/EBUSY (EPERM when
  *                     unprivileged) and nothing changes.
+ *  calls              request/reply under fire: callers with short
+ *                     deadlines and signal storms (half with SA_RESTART),
+ *                     servers (each its own open of the mailbox) killed
+ *                     and respawned, callers killed: no request is ever
+ *                     received twice, every answer matches its request,
+ *                     a call that says "not delivered" (seq 0) never was,
+ *                     and one answered was received once.
  *
  * Duration: -t SECONDS or MBOX_FAULTS_SECONDS (default 6 s over all
  * parts). Prints "# faults: ..." with the faults injected; TAP via
@@ -71,7 +78,8 @@ static void result(const char *name)
 
 /* Fault counters for the summary line. */
 static unsigned long n_kill_tx, n_kill_rx, n_signals, n_eintr, n_shutdown,
-	n_unlink, n_close, n_fork, n_unload, n_rounds, n_msgs;
+	n_unlink, n_close, n_fork, n_unload, n_rounds, n_msgs, n_calls,
+	n_kill_srv, n_kill_caller;
 
 static int dev;
 static double budget;		/* seconds per part */
@@ -857,6 +865,221 @@ static void unload_busy(void)
 	expect_count(baseline, "after unload attempts");
 }
 
+/* ------------------------------------------------------------------ */
+
+#define CALLERS		4
+#define SERVERS		2
+#define CALLS_EACH	512
+#define NCALLS		(CALLERS * CALLS_EACH)
+
+/* What each call id became, in shared memory. */
+enum { C_PENDING, C_OK, C_UNDELIVERED, C_TAKEN_FAILED };
+
+struct call_log {
+	int received[NCALLS];	/* times a server received it */
+	int outcome[NCALLS];	/* C_* as its caller saw it */
+	int bad_errno;		/* an undocumented result, if any */
+	int mismatch;		/* a reply that is not its request's */
+};
+
+static void on_call_sig(int sig)
+{
+	(void)sig;
+}
+
+/*
+ * Answer every request with its own id until killed or shut down. Signals
+ * (SA_RESTART) restart its reply-and-receive, which must then only receive.
+ */
+static void call_server(const char *name, struct call_log *log)
+{
+	struct sigaction sa = { .sa_handler = on_call_sig, .sa_flags = SA_RESTART };
+	struct mboxio_reply_recv rr = { 0 };
+	sigset_t usr1;
+	uint32_t id;
+	int fd = mbox_open(dev, name, MBOX_FD_RECV), n;
+
+	if (fd < 0)
+		_exit(3);
+	sigaction(SIGUSR1, &sa, NULL);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_UNBLOCK, &usr1, NULL);
+	rr.recv.buf = (uintptr_t)&id;
+	rr.recv.size = sizeof(id);
+	for (;;) {
+		n = mbox_ioctl(fd, MBOXIO_REPLY_RECV, &rr);
+		if (n == -EPIPE)
+			_exit(0);
+		if (n == -EINTR || n == -EAGAIN)
+			continue;
+		if (n == -ESRCH) {
+			/* Its caller gave up or was killed: nothing received. */
+			memset(&rr.reply, 0, sizeof(rr.reply));
+			continue;
+		}
+		if (n != sizeof(id) || !rr.recv.reply_id || id >= NCALLS)
+			_exit(4);
+		__atomic_add_fetch(&log->received[id], 1, __ATOMIC_SEQ_CST);
+		rr.reply.reply_id = rr.recv.reply_id;
+		rr.reply.buf = (uintptr_t)&id;
+		rr.reply.len = sizeof(id);
+	}
+}
+
+/* Make this caller's calls; half the callers restart after signals. */
+static void call_caller(int fd, unsigned int c, struct call_log *log)
+{
+	struct sigaction sa = { .sa_handler = on_call_sig };
+	uint64_t rng = now_ns() ^ (c * 0x9e3779b97f4a7c15ULL);
+	uint32_t id, reply;
+	unsigned int k;
+
+	sigset_t usr1;
+
+	sa.sa_flags = c % 2 ? SA_RESTART : 0;
+	sigaction(SIGUSR1, &sa, NULL);
+	/* Blocked since before the fork (calls()): only now may it come. */
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_UNBLOCK, &usr1, NULL);
+	for (k = 0; k < CALLS_EACH; k++) {
+		struct mboxio_call call = { 0 };
+		int ret;
+
+		id = c * CALLS_EACH + k;
+		call.buf = (uintptr_t)&id;
+		call.len = sizeof(id);
+		call.reply_buf = (uintptr_t)&reply;
+		call.reply_size = sizeof(reply);
+		call.flags = MBOX_MSG_DEADLINE;
+		call.deadline_ns = now_ns() + MS(1 + mbox_rand(&rng) % 20);
+		ret = mbox_ioctl(fd, MBOXIO_CALL, &call);
+		if (ret == -EINTR && call.token) {
+			struct mboxio_call cancel = {
+				.flags = MBOX_CALL_CANCEL, .token = call.token,
+			};
+
+			if (mbox_ioctl(fd, MBOXIO_CALL, &cancel))
+				log->bad_errno = 1000;
+			call.seq = cancel.seq;
+		}
+		if (ret == sizeof(reply)) {
+			if (reply != id)
+				log->mismatch = 1;
+			log->outcome[id] = C_OK;
+		} else if (ret == -ETIMEDOUT || ret == -EINTR ||
+			   ret == -ECONNRESET || ret == -EPIPE) {
+			log->outcome[id] = call.seq ? C_TAKEN_FAILED :
+					   C_UNDELIVERED;
+		} else {
+			log->bad_errno = ret;
+		}
+	}
+}
+
+static void calls(void)
+{
+	uint64_t end = now_ns() + (uint64_t)(budget * 1e9);
+	uint64_t rng = now_ns() ^ 0xca11;
+	struct call_log *log = map_shared(sizeof(*log));
+	pid_t srv[SERVERS], caller[CALLERS];
+	sigset_t usr1, old;
+	const char *name;
+	unsigned int i, j;
+	int fd, st;
+
+	if (!log) {
+		fail("mmap");
+		return;
+	}
+	/* A caller must have its handler before the first signal. */
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &usr1, &old);
+	do {
+		n_rounds++;
+		memset(log, 0, sizeof(*log));
+		name = mbox_new_name("faultcall");
+		fd = mbox_create(dev, name, MBOX_FD_RDWR, 0600,
+				 mbox_rand(&rng) % 2 ? 4 : 0, sizeof(uint32_t));
+		if (fd < 0) {
+			fail("create: %s", strerror(-fd));
+			break;
+		}
+		for (i = 0; i < SERVERS; i++) {
+			srv[i] = mbox_fork();
+			if (srv[i] == 0)
+				call_server(name, log);
+		}
+		for (i = 0; i < CALLERS; i++) {
+			caller[i] = mbox_fork();
+			if (caller[i] == 0) {
+				call_caller(fd, i, log);
+				_exit(0);
+			}
+		}
+		/* Chaos while they work: signals, and now and then a kill. */
+		for (j = 0; j < 200 && !failed; j++) {
+			usleep(500 + mbox_rand(&rng) % 2000);
+			i = mbox_rand(&rng) % CALLERS;
+			if (caller[i] > 0 && kill(caller[i], SIGUSR1) == 0)
+				n_signals++;
+			i = mbox_rand(&rng) % SERVERS;
+			if (mbox_rand(&rng) % 2 && kill(srv[i], SIGUSR1) == 0)
+				n_signals++;
+			if (mbox_rand(&rng) % 16 == 0) {
+				i = mbox_rand(&rng) % SERVERS;
+				kill(srv[i], SIGKILL);
+				mbox_reap(srv[i]);
+				n_kill_srv++;
+				srv[i] = mbox_fork();
+				if (srv[i] == 0)
+					call_server(name, log);
+			}
+			if (mbox_rand(&rng) % 64 == 0) {
+				i = mbox_rand(&rng) % CALLERS;
+				if (caller[i] > 0) {
+					kill(caller[i], SIGKILL);
+					mbox_reap(caller[i]);
+					caller[i] = -1;
+					n_kill_caller++;
+				}
+			}
+		}
+		for (i = 0; i < CALLERS; i++) {
+			if (caller[i] <= 0)
+				continue;
+			st = mbox_reap(caller[i]);
+			CHECK(st == 0, "caller %u: status %d", i, st);
+		}
+		/* No caller is left: the servers drain and stop. */
+		CHECK(mbox_shutdown(fd) == 0, "shutdown");
+		for (i = 0; i < SERVERS; i++) {
+			st = mbox_reap(srv[i]);
+			CHECK(st == 0, "server %u: status %d", i, st);
+		}
+		CHECK(!log->bad_errno, "a call returned %d", log->bad_errno);
+		CHECK(!log->mismatch, "a reply was not its request's");
+		for (i = 0; i < NCALLS && !failed; i++) {
+			CHECK(log->received[i] <= 1,
+			      "request %u received %d times", i, log->received[i]);
+			CHECK(log->outcome[i] != C_UNDELIVERED || !log->received[i],
+			      "request %u: the call said not delivered, a server received it",
+			      i);
+			CHECK(log->outcome[i] != C_OK || log->received[i] == 1,
+			      "request %u answered but received %d times", i,
+			      log->received[i]);
+			n_calls += log->outcome[i] != C_PENDING;
+		}
+		close(fd);
+		mbox_unlink(dev, name);
+	} while (time_left(end) && !failed);
+	munmap(log, sizeof(*log));
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	expect_count(baseline, "after calls");
+}
+
 int main(int argc, char **argv)
 {
 	double secs = mbox_run_seconds(argc, argv, "MBOX_FAULTS_SECONDS", 6);
@@ -865,8 +1088,8 @@ int main(int argc, char **argv)
 	dev = mbox_dev_open();
 	if (dev < 0)
 		ksft_exit_skip(MBOX_DEV " not available (module not loaded?)\n");
-	ksft_set_plan(11);
-	budget = secs / 11;
+	ksft_set_plan(12);
+	budget = secs / 12;
 	baseline = mbox_count(dev);
 	ksft_print_msg("faults: %.1f s, %.2f s per part; %ld mailboxes exist\n",
 		       secs, budget, baseline);
@@ -891,15 +1114,19 @@ int main(int argc, char **argv)
 	result("fork");
 	unload_busy();
 	result("unload_busy");
+	calls();
+	result("calls");
 	expect_count(baseline, "at the end");
 	result("no_mailbox_left");
 	mbox_cleanup(dev);
 	close(dev);
 
-	ksft_print_msg("faults: %lu injected: SIGKILL %lu senders, %lu receivers; %lu signals (%lu EINTR); %lu shutdowns, %lu unlinks, %lu closes racing; %lu forks; %lu unload attempts; %lu rounds, %lu messages checked\n",
-		       n_kill_tx + n_kill_rx + n_signals + n_shutdown + n_unlink +
-		       n_close + n_fork + n_unload,
-		       n_kill_tx, n_kill_rx, n_signals, n_eintr, n_shutdown,
-		       n_unlink, n_close, n_fork, n_unload, n_rounds, n_msgs);
+	ksft_print_msg("faults: %lu injected: SIGKILL %lu senders, %lu receivers, %lu servers, %lu callers; %lu signals (%lu EINTR); %lu shutdowns, %lu unlinks, %lu closes racing; %lu forks; %lu unload attempts; %lu rounds, %lu messages and %lu calls checked\n",
+		       n_kill_tx + n_kill_rx + n_kill_srv + n_kill_caller +
+		       n_signals + n_shutdown + n_unlink + n_close + n_fork +
+		       n_unload,
+		       n_kill_tx, n_kill_rx, n_kill_srv, n_kill_caller,
+		       n_signals, n_eintr, n_shutdown, n_unlink, n_close,
+		       n_fork, n_unload, n_rounds, n_msgs, n_calls);
 	ksft_finished();
 }
