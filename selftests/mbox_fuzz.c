@@ -217,7 +217,7 @@ static uint64_t deadline(struct fz *f, uint32_t flags)
 static uint64_t make_arg(struct fz *f, unsigned long cmd)
 {
 	uint8_t *a = f->rw + 8 * rnd(f, 64);	/* structs at the start */
-	uint32_t n, i;
+	uint32_t n, i, stride;
 
 	memset(a, 0, 256);	/* zeros past the struct too: a newer size */
 	switch (IOC_KIND(cmd)) {
@@ -303,7 +303,7 @@ static uint64_t make_arg(struct fz *f, unsigned long cmd)
 		b->count = n;
 		b->flags = msg_flags(f);
 		b->deadline_ns = deadline(f, b->flags);
-		b->vec = rnd(f, 8) ? (uintptr_t)v : some_ptr(f, 48 * 8, true);
+		b->vec = rnd(f, 8) ? (uintptr_t)v : some_ptr(f, 64 * 8, true);
 		/* Mostly the first version's elements; v2 receives too. */
 		if (rnd(f, 4))
 			b->elem_size = 0;
@@ -311,15 +311,24 @@ static uint64_t make_arg(struct fz *f, unsigned long cmd)
 			b->elem_size = sizeof(struct mboxio_recvmsg_v2);
 		else
 			b->elem_size = rnd(f, 64);
+		/*
+		 * The elements sit at the stride the kernel will walk, so that
+		 * its buffer pointers are the ones chosen here, never bytes
+		 * of a neighbour read as a pointer into this process.
+		 */
+		stride = IOC_KIND(cmd) == IOC_KIND(MBOXIO_SENDV) ? 16 : 40;
+		if (b->elem_size > stride)
+			stride = b->elem_size;
+		memset(v, 0, 8 * 64);
 		for (i = 0; i < 8; i++) {
 			if (IOC_KIND(cmd) == IOC_KIND(MBOXIO_SENDV)) {
-				struct mboxio_sendmsg *m = (void *)v + 16 * i;
+				struct mboxio_sendmsg *m = (void *)v + stride * i;
 
 				m->len = some_u32(f, rnd(f, 2049));
 				m->buf = some_ptr(f, m->len, false);
 				m->__pad = rnd(f, 32) ? 0 : 1;
 			} else {
-				struct mboxio_recvmsg *m = (void *)v + 48 * i;
+				struct mboxio_recvmsg *m = (void *)v + stride * i;
 
 				memset(m, 0xa5, sizeof(*m));
 				m->size = some_u32(f, rnd(f, 65537));
