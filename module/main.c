@@ -75,7 +75,7 @@ static const struct kernel_param_ops mbox_limit_ops = {
 
 module_param_cb(max_mailboxes, &mbox_limit_ops, &mbox_max_mailboxes, 0644);
 MODULE_PARM_DESC(max_mailboxes,
-		 "Most mailboxes that may exist at once (default "
+		 "Most mailboxes that may exist at once in one IPC namespace (default "
 		 __stringify(MBOX_MAX_MAILBOXES_DEFAULT) ", at most 65536)");
 module_param_cb(max_capacity, &mbox_limit_ops, &mbox_max_capacity, 0644);
 MODULE_PARM_DESC(max_capacity,
@@ -261,9 +261,12 @@ static int __init mbox_init(void)
 {
 	int err;
 
-	err = mbox_proc_init();
+	err = mbox_ns_init();
 	if (err)
 		return err;
+	err = mbox_proc_init();
+	if (err)
+		goto out_ns;
 	err = misc_register(&mbox_dev);
 	if (err) {
 		pr_err("cannot register /dev/%s: %d\n", mbox_dev.name, err);
@@ -273,6 +276,8 @@ static int __init mbox_init(void)
 
 out_proc:
 	mbox_proc_exit();
+out_ns:
+	mbox_ns_exit();
 	return err;
 }
 
@@ -284,6 +289,7 @@ static void __exit mbox_exit(void)
 {
 	misc_deregister(&mbox_dev);
 	mbox_proc_exit();
+	mbox_ns_exit();
 }
 
 module_init(mbox_init);

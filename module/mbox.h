@@ -31,8 +31,10 @@
 #ifndef _MBOX_INTERNAL_H
 #define _MBOX_INTERNAL_H
 
+#include <linux/fsnotify_backend.h>
 #include <linux/kref.h>
 #include <linux/list.h>
+#include <linux/mutex.h>
 #include <linux/rbtree.h>
 #include <linux/refcount.h>
 #include <linux/mbox.h>
@@ -154,6 +156,7 @@ static inline int mbox_arg_out_from(void __user *uarg, const void *karg,
 struct cred;
 struct file;
 struct mbox_call;
+struct mbox_ns;
 struct iov_iter;
 struct pid;
 struct seq_file;
@@ -268,9 +271,11 @@ struct mbox_wakeups {
 /**
  * struct mbox - a mailbox
  * @ref:		see "Objects and their lifetimes" above.
- * @node:		on the registry's list of all mailboxes once
- *			registered, which makes it count against
- *			max_mailboxes (registry mutex).
+ * @node:		on its namespace's list of mailboxes once registered,
+ *			which makes it count against max_mailboxes there
+ *			(registry mutex).
+ * @ns:			the IPC namespace it was created in (a reference
+ *			held once registered); immutable then.
  * @hnode:		in the name table while linked (registry mutex).
  * @linked:		in the name table. Written under the registry mutex;
  *			stat reads it locklessly (READ_ONCE).
@@ -345,6 +350,7 @@ struct mbox_wakeups {
 struct mbox {
 	struct kref ref;
 	struct list_head node;
+	struct mbox_ns *ns;
 	struct hlist_node hnode;
 	bool linked;
 	char name[MBOX_NAME_MAX + 1];
@@ -378,6 +384,37 @@ struct mbox {
 	u32 nr_cached;
 	u32 cache_max;
 	u32 cache_msg_bytes;
+};
+
+/**
+ * struct mbox_ns - the mailboxes of one IPC namespace (ns.c)
+ * @mark:	an fsnotify mark, without events, on the root of the
+ *		namespace's mqueue filesystem: the kernel detaches it when it
+ *		frees the namespace, which tells us (ns.c). Its last
+ *		reference frees the entry.
+ * @ref:	held by the namespace list while listed, by each mailbox of
+ *		the namespace, by each open listing; the last drops the
+ *		entry's reference to @mark.
+ * @node:	on the list of namespaces while the namespace lives and its
+ *		names are not reaped; registry mutex.
+ * @sb:		the namespace's mqueue superblock: how the entry is found
+ *		(compared only; see ns.c why that is sound); immutable.
+ * @user_ns:	the user namespace that owns the IPC namespace (reference
+ *		held): capabilities over its mailboxes are asked there.
+ * @dead:	the namespace is gone: its names are being reaped; set once.
+ * @all:	its mailboxes, named or anonymous, in creation order;
+ *		registry mutex.
+ * @nr:		entries on @all, against max_mailboxes; registry mutex.
+ */
+struct mbox_ns {
+	struct fsnotify_mark mark;
+	struct kref ref;
+	struct list_head node;
+	const void *sb;
+	struct user_namespace *user_ns;
+	bool dead;
+	struct list_head all;
+	unsigned int nr;
 };
 
 /**
@@ -520,15 +557,25 @@ void mbox_msg_free(struct mbox *mb, struct mbox_msg *msg);
 void mbox_msg_cache_drain(struct mbox *mb);
 
 /* registry.c: the name table, the mailbox count and access checks */
+extern struct mutex mbox_registry_lock;
 int mbox_name_from_user(char *name, u64 uptr);
 int mbox_register(struct mbox *mb, const char *name);
 void mbox_unregister(struct mbox *mb);
 void mbox_forget(struct mbox *mb);
+struct mbox *mbox_unhash_one(struct mbox_ns *ns);
 unsigned int mbox_count(void);
 void *mbox_seq_start(struct seq_file *m, loff_t *pos);
 void *mbox_seq_next(struct seq_file *m, void *v, loff_t *pos);
 void mbox_seq_stop(struct seq_file *m, void *v);
-bool mbox_seq_is_header(void *v);
+bool mbox_seq_is_header(struct seq_file *m, void *v);
+struct mbox_ns *mbox_seq_ns(void);
+
+/* ns.c: IPC namespaces */
+int mbox_ns_init(void);
+void mbox_ns_exit(void);
+struct mbox_ns *mbox_ns_current(bool create);
+void mbox_ns_get(struct mbox_ns *ns);
+void mbox_ns_put(struct mbox_ns *ns);
 struct mbox *mbox_lookup(const char *name, u32 fd_flags);
 int mbox_unlink(const char *name);
 

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The registry: every mailbox in existence (for max_mailboxes and the
- * /proc/driver/mbox listing), one global namespace of names, and the
- * permission checks done when a name is opened or unlinked.
+ * The registry: every mailbox in existence, by IPC namespace (ns.c: for
+ * max_mailboxes and the /proc/driver/mbox listing), the names of each
+ * namespace, and the permission checks done when a name is opened or
+ * unlinked.
  *
- * Locking. mbox_registry_lock (a mutex) protects mbox_all, mbox_nr,
- * mbox_names, and every mailbox's @node, @hnode and @linked. A linked
+ * Locking. mbox_registry_lock (a mutex) protects mbox_names, the list of
+ * namespaces and each one's mailboxes (ns.c), and every mailbox's @node,
+ * @hnode and @linked. A linked
  * mailbox holds a reference for its name, so a lookup under the mutex may
  * take another reference without kref_get_unless_zero(). The mutex is
  * never held while dropping a reference: the final mbox_put() calls back
@@ -21,12 +23,12 @@
 #include <linux/fs.h>
 #include <linux/stringhash.h>
 #include <linux/uaccess.h>
+#include <linux/user_namespace.h>
 
 #include "mbox.h"
 
-static DEFINE_MUTEX(mbox_registry_lock);
-static LIST_HEAD(mbox_all);
-static unsigned int mbox_nr;
+DEFINE_MUTEX(mbox_registry_lock);	/* see "Locking" above */
+/* Names of every namespace, hashed with their namespace. */
 static DEFINE_HASHTABLE(mbox_names, 7);
 
 /*
@@ -64,51 +66,63 @@ int mbox_name_from_user(char *name, u64 uptr)
 	return 0;
 }
 
-static u32 mbox_name_hash(const char *name)
+static u32 mbox_name_hash(const struct mbox_ns *ns, const char *name)
 {
-	return full_name_hash(NULL, name, strlen(name));
+	return full_name_hash(ns, name, strlen(name));
 }
 
-static struct mbox *mbox_find(const char *name)
+/* The mailbox named @name in namespace @ns (NULL: one with none), if any. */
+static struct mbox *mbox_find(const struct mbox_ns *ns, const char *name)
 {
 	struct mbox *mb;
 
 	lockdep_assert_held(&mbox_registry_lock);
-	hash_for_each_possible(mbox_names, mb, hnode, mbox_name_hash(name))
-		if (!strcmp(mb->name, name))
+	if (!ns)
+		return NULL;
+	hash_for_each_possible(mbox_names, mb, hnode, mbox_name_hash(ns, name))
+		if (mb->ns == ns && !strcmp(mb->name, name))
 			return mb;
 	return NULL;
 }
 
 /**
- * mbox_register() - enter a new mailbox, and give it its name
+ * mbox_register() - enter a new mailbox in the caller's IPC namespace
  * @mb:		a mailbox from mbox_new(), not yet visible to anyone
  * @name:	its validated name, or NULL for an anonymous mailbox
  *
- * The name takes a reference of its own, dropped by unlink.
+ * The name takes a reference of its own, dropped by unlink (or when the
+ * namespace goes: ns.c); the mailbox holds one to its namespace's entry.
  *
- * Return: 0, -EEXIST if the name is taken, or -ENOSPC if max_mailboxes
- * mailboxes exist.
+ * Return: 0, -EEXIST if the name is taken in the namespace, -ENOSPC if the
+ * namespace has max_mailboxes mailboxes, or -ENOMEM.
  */
 int mbox_register(struct mbox *mb, const char *name)
 {
+	struct mbox_ns *ns;
 	int err = 0;
 
 	mutex_lock(&mbox_registry_lock);
-	if (name && mbox_find(name)) {
+	ns = mbox_ns_current(true);
+	if (IS_ERR(ns)) {
+		err = PTR_ERR(ns);
+		goto out_unlock;
+	}
+	if (name && mbox_find(ns, name)) {
 		err = -EEXIST;
 		goto out_unlock;
 	}
-	if (mbox_nr >= mbox_limit(&mbox_max_mailboxes)) {
+	if (ns->nr >= mbox_limit(&mbox_max_mailboxes)) {
 		err = -ENOSPC;
 		goto out_unlock;
 	}
-	list_add_tail(&mb->node, &mbox_all);
-	WRITE_ONCE(mbox_nr, mbox_nr + 1);
+	mbox_ns_get(ns);
+	mb->ns = ns;
+	list_add_tail(&mb->node, &ns->all);
+	ns->nr++;
 	if (name) {
 		strscpy(mb->name, name, sizeof(mb->name));
 		mbox_get(mb);
-		hash_add(mbox_names, &mb->hnode, mbox_name_hash(name));
+		hash_add(mbox_names, &mb->hnode, mbox_name_hash(ns, name));
 		WRITE_ONCE(mb->linked, true);
 	}
 out_unlock:
@@ -155,8 +169,27 @@ void mbox_forget(struct mbox *mb)
 		return;		/* mbox_register() refused it */
 	mutex_lock(&mbox_registry_lock);
 	list_del(&mb->node);
-	WRITE_ONCE(mbox_nr, mbox_nr - 1);
+	mb->ns->nr--;
 	mutex_unlock(&mbox_registry_lock);
+	mbox_ns_put(mb->ns);
+}
+
+/**
+ * mbox_unhash_one() - take a name of a namespace that has died (ns.c)
+ * @ns:	the namespace, under mbox_registry_lock
+ *
+ * Return: a mailbox whose name was removed, with the name's reference now
+ * the caller's to drop (after unlocking), or NULL if none is left.
+ */
+struct mbox *mbox_unhash_one(struct mbox_ns *ns)
+{
+	struct mbox *mb;
+
+	lockdep_assert_held(&mbox_registry_lock);
+	list_for_each_entry(mb, &ns->all, node)
+		if (mbox_unhash(mb))
+			return mb;
+	return NULL;
 }
 
 /**
@@ -164,24 +197,43 @@ void mbox_forget(struct mbox *mb)
  *
  * Return: the number, for MBOXIO_INFO.
  */
+/* How many mailboxes the caller's IPC namespace has (MBOXIO_INFO). */
 unsigned int mbox_count(void)
 {
-	return READ_ONCE(mbox_nr);
+	struct mbox_ns *ns;
+	unsigned int nr;
+
+	mutex_lock(&mbox_registry_lock);
+	ns = mbox_ns_current(false);
+	nr = ns ? ns->nr : 0;
+	mutex_unlock(&mbox_registry_lock);
+	return nr;
 }
 
 /*
  * The /proc/driver/mbox iterator (proc.c): every mailbox in creation
  * order, under the registry mutex, so none can be freed while listed.
  */
+/* A namespace with no entry yet has no mailboxes. */
+static LIST_HEAD(mbox_none);
+
+/* The listing's mailboxes: those of the namespace in m->private. */
+static struct list_head *mbox_seq_list(struct seq_file *m)
+{
+	struct mbox_ns *ns = m->private;
+
+	return ns ? &ns->all : &mbox_none;
+}
+
 void *mbox_seq_start(struct seq_file *m, loff_t *pos)
 {
 	mutex_lock(&mbox_registry_lock);
-	return seq_list_start_head(&mbox_all, *pos);
+	return seq_list_start_head(mbox_seq_list(m), *pos);
 }
 
 void *mbox_seq_next(struct seq_file *m, void *v, loff_t *pos)
 {
-	return seq_list_next(v, &mbox_all, pos);
+	return seq_list_next(v, mbox_seq_list(m), pos);
 }
 
 void mbox_seq_stop(struct seq_file *m, void *v)
@@ -190,15 +242,47 @@ void mbox_seq_stop(struct seq_file *m, void *v)
 }
 
 /* The header line is the list head itself (seq_list_start_head()). */
-bool mbox_seq_is_header(void *v)
+bool mbox_seq_is_header(struct seq_file *m, void *v)
 {
-	return v == &mbox_all;
+	return v == mbox_seq_list(m);
+}
+
+/**
+ * mbox_seq_ns() - the namespace a listing opened now shows
+ *
+ * Return: the caller's namespace's mailboxes with a reference the caller
+ * drops with mbox_ns_put(), or NULL if it has none yet.
+ */
+struct mbox_ns *mbox_seq_ns(void)
+{
+	struct mbox_ns *ns;
+
+	mutex_lock(&mbox_registry_lock);
+	ns = mbox_ns_current(false);
+	if (ns)
+		mbox_ns_get(ns);
+	mutex_unlock(&mbox_registry_lock);
+	return ns;
 }
 
 /*
  * File-style access check against the mailbox's owner, group and mode,
  * by effective ids, as mq_open() does for its queues.
  */
+/*
+ * A capability over @mb: in the user namespace that owns the mailbox's IPC
+ * namespace, and only if the mailbox's owner is mapped there (as
+ * ipc/util.c's ipcperms() asks of SysV objects), so root of a container
+ * rules its own namespace's mailboxes, not ones of users it cannot name.
+ */
+static bool mbox_capable(const struct mbox *mb, int cap)
+{
+	struct user_namespace *ns = mb->ns->user_ns;
+
+	return kuid_has_mapping(ns, mb->uid) && kgid_has_mapping(ns, mb->gid) &&
+	       ns_capable(ns, cap);
+}
+
 static int mbox_permission(const struct mbox *mb, u32 fd_flags)
 {
 	umode_t mode = mb->mode;
@@ -213,7 +297,7 @@ static int mbox_permission(const struct mbox *mb, u32 fd_flags)
 		mode >>= 6;
 	else if (in_egroup_p(mb->gid))
 		mode >>= 3;
-	if ((mode & want) == want || capable(CAP_DAC_OVERRIDE))
+	if ((mode & want) == want || mbox_capable(mb, CAP_DAC_OVERRIDE))
 		return 0;
 	return -EACCES;
 }
@@ -232,7 +316,7 @@ struct mbox *mbox_lookup(const char *name, u32 fd_flags)
 	int err;
 
 	mutex_lock(&mbox_registry_lock);
-	mb = mbox_find(name);
+	mb = mbox_find(mbox_ns_current(false), name);
 	if (!mb) {
 		err = -ENOENT;
 		goto out_unlock;
@@ -261,10 +345,11 @@ int mbox_unlink(const char *name)
 	int err = 0;
 
 	mutex_lock(&mbox_registry_lock);
-	mb = mbox_find(name);
+	mb = mbox_find(mbox_ns_current(false), name);
 	if (!mb)
 		err = -ENOENT;
-	else if (!uid_eq(current_euid(), mb->uid) && !capable(CAP_DAC_OVERRIDE))
+	else if (!uid_eq(current_euid(), mb->uid) &&
+		 !mbox_capable(mb, CAP_DAC_OVERRIDE))
 		err = -EACCES;
 	else
 		mbox_unhash(mb);

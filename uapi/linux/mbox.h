@@ -79,9 +79,11 @@
  * EACCES
  *   MBOXIO_OPEN asks for access the mailbox mode does not grant the
  *   caller; MBOXIO_UNLINK by someone other than the owner.
- *   CAP_DAC_OVERRIDE bypasses both.
+ *   CAP_DAC_OVERRIDE in the user namespace that owns the mailbox's IPC
+ *   namespace bypasses both, for owners mapped there.
  * ENOSPC
- *   MBOXIO_CREATE while max_mailboxes mailboxes exist.
+ *   MBOXIO_CREATE while max_mailboxes mailboxes exist in the caller's IPC
+ *   namespace.
  * EDQUOT
  *   MBOXIO_CREATE by a user (real uid) who owns max_user_mailboxes
  *   mailboxes already, or a create or send whose memory would take the
@@ -183,7 +185,8 @@
  * @max_mailboxes:	module parameter: most mailboxes at once.
  * @max_capacity:	module parameter: largest capacity.
  * @max_msg_size:	module parameter: largest msg_size.
- * @nr_mailboxes:	mailboxes that exist now.
+ * @nr_mailboxes:	mailboxes that exist now in the caller's IPC namespace
+ *			(names, counts and max_mailboxes are per namespace).
  * @max_user_mailboxes:	module parameter: most mailboxes one user (real
  *			uid) may own.
  * @user_mailboxes:	mailboxes the caller's real uid owns now.
