@@ -314,12 +314,29 @@ if [ "$(id -u)" -eq 0 ] && [ -n "$user" ] && command -v su >/dev/null 2>&1; then
 	echo "$lim" >/sys/module/mbox/parameters/max_user_mailboxes
 	expect 1 "create past max_user_mailboxes: exit 1, names the limit" "per-user limit reached"
 	as_user rm "$p.q1"
+	# A container: uid 1000 as root of its own user, IPC and mount
+	# namespaces. Its names and listing are its own, both ways.
+	if command -v unshare >/dev/null 2>&1; then
+		m create "$p.host"
+		run su -s /bin/sh -c "unshare -U -r -i -m -f sh -c '$MBOXCTL create $p.host && $MBOXCTL create $p.inner && $MBOXCTL ls && $MBOXCTL info'" "$user"
+		[ "$rc" -eq 0 ] && has "^$p.inner " && has "^$p.host " && has "^mailboxes: *2$" &&
+			[ "$(grep -c "^$p\." "$out")" -eq 2 ]
+		result $? "a container (unshare -U -r -i) has names, a listing and a count of its own"
+		m ls
+		! grep -q "^$p.inner " "$out" && [ "$(grep -c "^$p.host " "$out")" -eq 1 ]
+		result $? "the host sees none of the container's names"
+		m rm "$p.host"
+	else
+		n=$((n + 1)); echo "ok $n a container has names of its own # SKIP no unshare"
+		n=$((n + 1)); echo "ok $n the host sees none of the container's names # SKIP no unshare"
+	fi
 else
 	for d in "send without write permission" "recv without read permission" \
 		 "stat without access" "rm by someone other than the owner" \
 		 "send with write permission" "recv with only write permission" \
 		 "the receiver sees the other user's uid" "info as a user" \
-		 "create past max_user_mailboxes"; do
+		 "create past max_user_mailboxes" "a container has names of its own" \
+		 "the host sees none of the container's names"; do
 		n=$((n + 1))
 		echo "ok $n $d # SKIP needs root, su and a user with uid and gid 1000"
 	done
