@@ -57,8 +57,8 @@
 #include "mbox.h"
 
 /* An IPC namespace's mqueue mount is how mbox learns that it goes. */
-#ifndef CONFIG_POSIX_MQUEUE
-#error "mbox needs CONFIG_POSIX_MQUEUE"
+#if !defined(CONFIG_POSIX_MQUEUE) || !defined(CONFIG_FSNOTIFY)
+#error "mbox needs CONFIG_POSIX_MQUEUE and CONFIG_FSNOTIFY"
 #endif
 
 static LIST_HEAD(mbox_namespaces);
