@@ -298,43 +298,6 @@ TEST_F(hostile, proc_text_exact)
 
 /* ----------------------------------------------------------------- */
 
-static int send_fd(int sock, int fd)
-{
-	char c = 'F', cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { &c, 1 };
-	struct msghdr mh = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	return sendmsg(sock, &mh, 0) == 1 ? 0 : -errno;
-}
-
-static int recv_fd(int sock)
-{
-	char c, cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { &c, 1 };
-	struct msghdr mh = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
-	};
-	struct cmsghdr *cm;
-	int fd;
-
-	if (recvmsg(sock, &mh, 0) != 1)
-		return -1;
-	cm = CMSG_FIRSTHDR(&mh);
-	if (!cm || cm->cmsg_type != SCM_RIGHTS)
-		return -1;
-	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
-	return fd;
-}
-
 /* What the "other" bits of @mode let uid 1000 open. */
 static int open_expect(uint32_t mode, uint32_t flags)
 {
@@ -433,8 +396,8 @@ TEST_F(hostile, passed_fd_is_a_capability)
 
 		close(sv[0]);
 		CHILD_CHECK(mbox_become(1000, 1000, 0, NULL) == 0);
-		r = recv_fd(sv[1]);
-		s = recv_fd(sv[1]);
+		r = mbox_recv_fd(sv[1]);
+		s = mbox_recv_fd(sv[1]);
 		CHILD_CHECK(r >= 0 && s >= 0);
 		/* The receive-only fd receives, and does nothing else. */
 		CHILD_CHECK(mbox_recv(r, b, sizeof(b), MBOX_MSG_DONTWAIT, 0, NULL) == 9);
@@ -466,8 +429,8 @@ TEST_F(hostile, passed_fd_is_a_capability)
 		_exit(0);
 	}
 	close(sv[1]);
-	ASSERT_EQ(0, send_fd(sv[0], rfd));
-	ASSERT_EQ(0, send_fd(sv[0], sfd));
+	ASSERT_EQ(0, mbox_send_fd(sv[0], rfd));
+	ASSERT_EQ(0, mbox_send_fd(sv[0], sfd));
 	ASSERT_EQ(0, mbox_reap(pid));
 	close(sv[0]);
 	ret = mbox_recv(box, b, sizeof(b), 0, 0, NULL);

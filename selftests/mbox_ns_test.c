@@ -22,45 +22,6 @@
 
 MBOX_FIXTURE(ns);
 
-/* Send @fd over @sock (SCM_RIGHTS); 0 or -1. */
-static int send_fd(int sock, int fd)
-{
-	char c = 'f', ctl[CMSG_SPACE(sizeof(int))] = { 0 };
-	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
-	struct msghdr mh = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = ctl, .msg_controllen = sizeof(ctl),
-	};
-	struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
-
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
-	return sendmsg(sock, &mh, 0) == 1 ? 0 : -1;
-}
-
-/* Receive a fd sent by send_fd(); the fd or -1. */
-static int recv_fd(int sock)
-{
-	char c, ctl[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { .iov_base = &c, .iov_len = 1 };
-	struct msghdr mh = {
-		.msg_iov = &iov, .msg_iovlen = 1,
-		.msg_control = ctl, .msg_controllen = sizeof(ctl),
-	};
-	struct cmsghdr *cm;
-	int fd;
-
-	if (recvmsg(sock, &mh, 0) != 1)
-		return -1;
-	cm = CMSG_FIRSTHDR(&mh);
-	if (!cm || cm->cmsg_type != SCM_RIGHTS)
-		return -1;
-	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
-	return fd;
-}
-
 /* Whether /proc/driver/mbox, opened now, lists @name. */
 static int listed(const char *name)
 {
@@ -167,11 +128,11 @@ TEST_F(ns, fd_crosses_namespaces)
 		mine = mbox_create(self->dev, n, MBOX_FD_RDWR, 0600, 2, 16);
 		CHILD_CHECK(mine >= 0);
 		CHILD_CHECK(mbox_send_str(mine, "inner") == 0);
-		CHILD_CHECK(send_fd(self->sv[1], mine) == 0);
+		CHILD_CHECK(mbox_send_fd(self->sv[1], mine) == 0);
 		_exit(0);
 	}
 	EXPECT_EQ(11, mbox_recv(fd, buf, sizeof(buf), 0, 0, NULL));
-	back = recv_fd(self->sv[0]);
+	back = mbox_recv_fd(self->sv[0]);
 	ASSERT_LE(0, back);
 	EXPECT_EQ(0, mbox_reap(child));
 	/* The child and its namespace are gone; the mailbox works on. */
@@ -274,12 +235,12 @@ TEST_F(ns, teardown_with_and_without_fds)
 			CHILD_CHECK(fd >= 0);
 			CHILD_CHECK(mbox_send_str(fd, "left") == 0);
 			if (i == 2)
-				CHILD_CHECK(send_fd(self->sv[1], fd) == 0);
+				CHILD_CHECK(mbox_send_fd(self->sv[1], fd) == 0);
 			close(fd);
 		}
 		_exit(0);
 	}
-	kept = recv_fd(self->sv[0]);
+	kept = mbox_recv_fd(self->sv[0]);
 	ASSERT_LE(0, kept);
 	EXPECT_EQ(0, mbox_reap(child));
 	/* The namespace is freed by the kernel shortly after: two go. */
