@@ -261,26 +261,21 @@ static int mbox_reply_user(struct mbox_file *mf, u64 id, u64 buf, u32 len)
 /*
  * The receive of MBOXIO_RECV and MBOXIO_REPLY_RECV, into @args, which the
  * caller copied in from @uarg (@usize bytes of it, at least the first
- * version's).
+ * version's) and whose waiting rules it parsed into @wait.
  */
-static long mbox_recv_args(struct file *file, struct mbox_file *mf,
-			   struct mboxio_recv *args,
+static long mbox_recv_args(struct mbox_file *mf, struct mboxio_recv *args,
+			   const struct mbox_wait *wait,
 			   struct mboxio_recv __user *uarg, size_t usize)
 {
 	const size_t start = offsetof(struct mboxio_recv, len);
 	const size_t end = min(sizeof(*args), usize);
 	struct mbox_delivery dlv;
-	struct mbox_wait wait;
 	struct mbox_msg *msg;
-	int ret;
 
 	BUILD_BUG_ON(sizeof(*args) != 56);
 	BUILD_BUG_ON(start != 24);
 
-	ret = mbox_wait_from_user(file, args->flags, args->deadline_ns, &wait);
-	if (ret)
-		return ret;
-	msg = mbox_claim_for(mf->mb, args->size, &wait, &uarg->len);
+	msg = mbox_claim_for(mf->mb, args->size, wait, &uarg->len);
 	if (IS_ERR(msg))
 		return PTR_ERR(msg);
 	mbox_delivery_fill(&dlv, msg);
@@ -302,6 +297,7 @@ static long mbox_ioctl_recv(struct file *file, struct mbox_file *mf,
 			    unsigned int cmd, struct mboxio_recv __user *uarg)
 {
 	struct mboxio_recv args;
+	struct mbox_wait wait;
 	int ret;
 
 	if (!(file->f_mode & FMODE_READ))
@@ -309,7 +305,10 @@ static long mbox_ioctl_recv(struct file *file, struct mbox_file *mf,
 	ret = mbox_arg_in(&args, sizeof(args), MBOXIO_RECV_SIZE_VER0, cmd, uarg);
 	if (ret)
 		return ret;
-	return mbox_recv_args(file, mf, &args, uarg, _IOC_SIZE(cmd));
+	ret = mbox_wait_from_user(file, args.flags, args.deadline_ns, &wait);
+	if (ret)
+		return ret;
+	return mbox_recv_args(mf, &args, &wait, uarg, _IOC_SIZE(cmd));
 }
 
 /*
@@ -357,7 +356,7 @@ static long mbox_ioctl_reply_recv(struct file *file, struct mbox_file *mf,
 		if (copy_to_user(&uarg->reply, &args.reply, sizeof(args.reply)))
 			return -EFAULT;
 	}
-	return mbox_recv_args(file, mf, &args.recv, &uarg->recv,
+	return mbox_recv_args(mf, &args.recv, &wait, &uarg->recv,
 			      _IOC_SIZE(cmd) - offsetof(struct mboxio_reply_recv,
 							recv));
 }

@@ -99,12 +99,8 @@ int mbox_unlink(const char *name)
 static int mbox_query(struct mboxio_info *arg, const void *out, size_t size,
 		      size_t min)
 {
-	if (__mbox_check_size(size, min))
+	if (__mbox_check_out(out, size, min))
 		return -1;
-	if (!out) {
-		errno = EFAULT;
-		return -1;
-	}
 	memset(arg, 0, sizeof(*arg));
 	if (mbox_dev_ioctl(MBOXIO_INFO, arg) == 0)
 		return 0;

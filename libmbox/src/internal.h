@@ -147,6 +147,21 @@ static inline int __mbox_check_size(size_t size, size_t min)
 }
 
 /*
+ * A struct the call will fill: at least its first version (EINVAL) and
+ * not NULL (EFAULT, as the kernel would say).
+ */
+static inline int __mbox_check_out(const void *out, size_t size, size_t min)
+{
+	if (__mbox_check_size(size, min))
+		return -1;
+	if (!out) {
+		errno = EFAULT;
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Fill a caller's struct of @size bytes from the library's @ours: the
  * fields both know, then zeroes for those only the caller knows.
  */

@@ -27,12 +27,8 @@ int mbox_stat_sized(int mb, struct mbox_stat *st, size_t st_size)
 	struct mboxio_stat arg;
 	struct mbox_stat out;
 
-	if (__mbox_check_size(st_size, sizeof(struct mbox_stat_v1_0)))
+	if (__mbox_check_out(st, st_size, sizeof(struct mbox_stat_v1_0)))
 		return -1;
-	if (!st) {
-		errno = EFAULT;
-		return -1;
-	}
 
 	memset(&arg, 0, sizeof(arg));
 	if (ioctl(mb, MBOXIO_STAT, &arg) < 0)

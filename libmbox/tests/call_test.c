@@ -18,15 +18,6 @@
 #include "kselftest_harness.h"
 #include "helpers.h"
 
-static int wait_child(pid_t pid)
-{
-	int status;
-
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
-}
-
 /* A server answering @n requests "x" with "x!" through mbox_reply_recv(). */
 static pid_t fork_server(int mb, int n)
 {

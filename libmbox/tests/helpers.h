@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,6 +33,16 @@ static inline int anon(unsigned int capacity, unsigned int msg_size)
 	};
 
 	return mbox_create(NULL, &attr, O_RDWR | O_CLOEXEC);
+}
+
+/* The child's exit status, or -1 if it did not exit normally. */
+static inline int wait_child(pid_t pid)
+{
+	int status;
+
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
 }
 
 #define NSEC_PER_MSEC	1000000LL

@@ -15,16 +15,6 @@
 #include "kselftest_harness.h"
 #include "helpers.h"
 
-/* The child's exit status, or -1 if it did not exit normally. */
-static int wait_child(pid_t pid)
-{
-	int status;
-
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-		return -1;
-	return WEXITSTATUS(status);
-}
-
 TEST(send_recv_info)
 {
 	struct mbox_msginfo info;
