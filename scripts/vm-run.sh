@@ -101,9 +101,13 @@ bad+='|INFO: task .* blocked|RCU stall|rcu.*detected stalls|soft lockup|hard LOC
 bad+='|Kernel panic'
 scan=$log
 if [ -n "${KCSAN_MBOX_ONLY:-}" ]; then
-	# A KCSAN report is a block between two lines of '='. Blocks that name
-	# a function of mbox.ko ("[mbox]") stay in what is scanned; the others
-	# go to vm-NAME.kcsan-other.
+	# A KCSAN report is a block between two lines of '='. A report is
+	# mbox's when one of its racing accesses is in mbox.ko: the first
+	# frame under a "read/write ... by task" (or "race at unknown origin")
+	# line is an mbox function ("[mbox]"). Those stay in what is scanned;
+	# the others, races inside the kernel's own code that merely have mbox
+	# further down a stack (slab metadata read by kfree(), say), go to
+	# vm-NAME.kcsan-other.
 	scan=$build/vm-$name.scan
 	tr -d '\r' <"$log" | awk -v other="$build/vm-$name.kcsan-other" '
 	function flush(keep) {
@@ -111,10 +115,17 @@ if [ -n "${KCSAN_MBOX_ONLY:-}" ]; then
 		buf = ""
 	}
 	/\] =+$/ {
-		if (!inblock) { inblock = 1; buf = $0 "\n"; next }
+		if (!inblock) { inblock = 1; ours = 0; want = 0; buf = $0 "\n"; next }
 		buf = buf $0 "\n"; inblock = 0
-		flush(buf !~ /BUG: KCSAN:/ || buf ~ /\[mbox\]/)
+		flush(buf !~ /BUG: KCSAN:/ || ours)
 		next
+	}
+	inblock && /(read|write).* (by task|by interrupt|at unknown origin)|race at unknown origin/ {
+		want = 1; buf = buf $0 "\n"; next
+	}
+	inblock && want && /\+0x/ {
+		if ($0 ~ /\[mbox\]/) ours = 1
+		want = 0
 	}
 	inblock { buf = buf $0 "\n"; next }
 	{ print }

@@ -82,8 +82,8 @@ clean-debug:
 # make check-kcsan: the same run on a second debug kernel that has KCSAN,
 # the data-race detector, in place of KASAN (the two cannot share a
 # kernel): scripts/kcsan-kernel.config merged over the fragment above,
-# cached beside it. A data race reported in mbox.ko fails the run; reports
-# that involve only the kernel's own code are listed in
+# cached beside it. A data race with a racing access in mbox.ko fails the
+# run; races between the kernel's own accesses are listed in
 # build-kcsan/vm-check-debug.kcsan-other and not judged. Outputs go to
 # build-kcsan/. Cold about 10 minutes, warm about 3.
 KCSAN_BUILD	:= $(CURDIR)/build-kcsan
