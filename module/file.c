@@ -51,15 +51,21 @@ static ktime_t mbox_deadline_to_host(u64 deadline_ns)
 	return max_t(ktime_t, host, 0);
 }
 
-/* Parse the MBOX_MSG_* waiting rules shared by send and receive. */
+/*
+ * Parse the MBOX_MSG_* waiting rules shared by send and receive. A
+ * CLOCK_REALTIME deadline needs no translation: time namespaces offset
+ * only the monotonic and boot clocks.
+ */
 static int mbox_wait_from_user(const struct file *file, u32 flags,
 			       u64 deadline_ns, struct mbox_wait *wait)
 {
+	bool realtime = flags & MBOX_MSG_REALTIME;
+
 	if (flags & ~MBOX_MSG_ALL)
 		return -EINVAL;
 	if ((flags & MBOX_MSG_DONTWAIT) && (flags & MBOX_MSG_DEADLINE))
 		return -EINVAL;
-	if (!(flags & MBOX_MSG_DEADLINE) && deadline_ns)
+	if (!(flags & MBOX_MSG_DEADLINE) && (deadline_ns || realtime))
 		return -EINVAL;
 	/* Past the kernel's signed 64-bit time: a caller's arithmetic bug. */
 	if (deadline_ns > KTIME_MAX)
@@ -67,10 +73,18 @@ static int mbox_wait_from_user(const struct file *file, u32 flags,
 
 	wait->nowait = (flags & MBOX_MSG_DONTWAIT) ||
 		       (file->f_flags & O_NONBLOCK);
+	wait->clock = realtime ? CLOCK_REALTIME : CLOCK_MONOTONIC;
 	wait->deadline = KTIME_MAX;
 	if ((flags & MBOX_MSG_DEADLINE) && deadline_ns != KTIME_MAX)
-		wait->deadline = mbox_deadline_to_host(deadline_ns);
+		wait->deadline = realtime ? (ktime_t)deadline_ns :
+				 mbox_deadline_to_host(deadline_ns);
 	return 0;
+}
+
+/* A message priority from userspace. */
+static int mbox_prio_from_user(u32 prio)
+{
+	return prio < MBOX_PRIO_MAX ? 0 : -EINVAL;
 }
 
 /*
@@ -82,7 +96,8 @@ static int mbox_wait_from_user(const struct file *file, u32 flags,
  * the request of.
  */
 static struct mbox_msg *mbox_msg_from_user(struct mbox_file *mf, u64 buf,
-					   u32 len, struct mbox_call **call,
+					   u32 len, u32 prio,
+					   struct mbox_call **call,
 					   u32 reply_size)
 {
 	struct mbox_sender sender = {
@@ -99,6 +114,8 @@ static struct mbox_msg *mbox_msg_from_user(struct mbox_file *mf, u64 buf,
 	}
 	iov_iter_ubuf(&from, ITER_SOURCE, u64_to_user_ptr(buf), len);
 	msg = mbox_msg_new(mf->mb, &from, &sender);
+	if (!IS_ERR(msg))
+		msg->node.prio = prio;
 	if (!IS_ERR(msg) && call) {
 		*call = mbox_call_new(mf->mb, &sender, reply_size);
 		if (IS_ERR(*call)) {
@@ -114,11 +131,11 @@ static struct mbox_msg *mbox_msg_from_user(struct mbox_file *mf, u64 buf,
 	return msg;
 }
 
-/* Send @len bytes at @buf as the caller. */
-static int mbox_send_user(struct mbox_file *mf, u64 buf, u32 len,
+/* Send @len bytes at @buf as the caller, at priority @prio. */
+static int mbox_send_user(struct mbox_file *mf, u64 buf, u32 len, u32 prio,
 			  const struct mbox_wait *wait)
 {
-	struct mbox_msg *msg = mbox_msg_from_user(mf, buf, len, NULL, 0);
+	struct mbox_msg *msg = mbox_msg_from_user(mf, buf, len, prio, NULL, 0);
 
 	if (IS_ERR(msg))
 		return PTR_ERR(msg);
@@ -132,7 +149,7 @@ static long mbox_ioctl_send(struct file *file, struct mbox_file *mf,
 	struct mbox_wait wait;
 	int err;
 
-	BUILD_BUG_ON(sizeof(args) != 24);
+	BUILD_BUG_ON(sizeof(args) != 32);
 
 	if (!(file->f_mode & FMODE_WRITE))
 		return -EBADF;
@@ -142,7 +159,12 @@ static long mbox_ioctl_send(struct file *file, struct mbox_file *mf,
 	err = mbox_wait_from_user(file, args.flags, args.deadline_ns, &wait);
 	if (err)
 		return err;
-	return mbox_send_user(mf, args.buf, args.len, &wait);
+	if (args.__pad)
+		return -EINVAL;
+	err = mbox_prio_from_user(args.priority);
+	if (err)
+		return err;
+	return mbox_send_user(mf, args.buf, args.len, args.priority, &wait);
 }
 
 /*
@@ -249,7 +271,7 @@ static int mbox_reply_user(struct mbox_file *mf, u64 id, u64 buf, u32 len)
 	struct mbox_msg *reply;
 	int err;
 
-	reply = mbox_msg_from_user(mf, buf, len, NULL, 0);
+	reply = mbox_msg_from_user(mf, buf, len, 0, NULL, 0);
 	if (IS_ERR(reply))
 		return PTR_ERR(reply);
 	err = mbox_call_reply(mf, id, reply);
@@ -272,7 +294,7 @@ static long mbox_recv_args(struct mbox_file *mf, struct mboxio_recv *args,
 	struct mbox_delivery dlv;
 	struct mbox_msg *msg;
 
-	BUILD_BUG_ON(sizeof(*args) != 56);
+	BUILD_BUG_ON(sizeof(*args) != 64);
 	BUILD_BUG_ON(start != 24);
 
 	msg = mbox_claim_for(mf->mb, args->size, wait, &uarg->len);
@@ -284,6 +306,8 @@ static long mbox_recv_args(struct mbox_file *mf, struct mboxio_recv *args,
 	args->uid = dlv.uid;
 	args->gid = dlv.gid;
 	args->seq = msg->seq;
+	args->priority = msg->node.prio;
+	args->__pad = 0;
 	args->reply_id = mbox_take_call(mf, msg,
 					end >= offsetofend(struct mboxio_recv,
 							   reply_id));
@@ -325,7 +349,7 @@ static long mbox_ioctl_reply_recv(struct file *file, struct mbox_file *mf,
 	struct mbox_wait wait;
 	int ret;
 
-	BUILD_BUG_ON(sizeof(args) != 80);
+	BUILD_BUG_ON(sizeof(args) != 88);
 	BUILD_BUG_ON(offsetof(struct mboxio_reply_recv, recv) != 24);
 
 	if (!(file->f_mode & FMODE_READ))
@@ -380,7 +404,7 @@ static long mbox_ioctl_call(struct file *file, struct mbox_file *mf,
 	u64 seq = 0;
 	long ret;
 
-	BUILD_BUG_ON(sizeof(args) != 72);
+	BUILD_BUG_ON(sizeof(args) != 80);
 	BUILD_BUG_ON(start != 36);
 
 	if (!(file->f_mode & FMODE_WRITE))
@@ -388,11 +412,14 @@ static long mbox_ioctl_call(struct file *file, struct mbox_file *mf,
 	ret = mbox_arg_in(&args, sizeof(args), MBOXIO_CALL_SIZE_VER0, cmd, uarg);
 	if (ret)
 		return ret;
-	if ((args.flags & ~MBOX_CALL_ALL) || args.__pad ||
+	if ((args.flags & ~MBOX_CALL_ALL) || args.__pad || args.__pad2 ||
 	    ((args.flags & MBOX_CALL_CANCEL) && !args.token))
 		return -EINVAL;
 	ret = mbox_wait_from_user(file, args.flags & MBOX_MSG_ALL,
 				  args.deadline_ns, &wait);
+	if (ret)
+		return ret;
+	ret = mbox_prio_from_user(args.priority);
 	if (ret)
 		return ret;
 	/*
@@ -412,8 +439,8 @@ static long mbox_ioctl_call(struct file *file, struct mbox_file *mf,
 			goto out_put;
 		}
 	} else {
-		msg = mbox_msg_from_user(mf, args.buf, args.len, &call,
-					 args.reply_size);
+		msg = mbox_msg_from_user(mf, args.buf, args.len, args.priority,
+					 &call, args.reply_size);
 		if (IS_ERR(msg))
 			return PTR_ERR(msg);
 		ret = mbox_send(mb, msg, &wait);
@@ -550,10 +577,10 @@ static long mbox_ioctl_sendv(struct file *file, struct mbox_file *mf,
 		err = copy_struct_from_user(&m, sizeof(m),
 					    uvec + (size_t)i * args.elem_size,
 					    args.elem_size);
-		if (!err && m.__pad)
-			err = -EINVAL;
 		if (!err)
-			err = mbox_send_user(mf, m.buf, m.len, &wait);
+			err = mbox_prio_from_user(m.priority);
+		if (!err)
+			err = mbox_send_user(mf, m.buf, m.len, m.priority, &wait);
 		if (err)
 			break;
 	}
@@ -578,8 +605,6 @@ static int mbox_recv_one(struct mbox_file *mf, void __user *um, u32 size,
 	ret = copy_struct_from_user(&m, sizeof(m), um, size);
 	if (ret)
 		return ret;
-	if (m.msg.__pad)
-		return -EINVAL;
 	msg = mbox_claim_for(mf->mb, m.msg.size, wait,
 			     um + offsetof(struct mboxio_recvmsg, len));
 	if (IS_ERR(msg))
@@ -589,6 +614,7 @@ static int mbox_recv_one(struct mbox_file *mf, void __user *um, u32 size,
 	m.msg.pid = dlv.pid;
 	m.msg.uid = dlv.uid;
 	m.msg.gid = dlv.gid;
+	m.msg.priority = msg->node.prio;
 	m.msg.seq = msg->seq;
 	m.reply_id = mbox_take_call(mf, msg,
 				    end >= offsetofend(struct mboxio_recvmsg_v2,
@@ -679,6 +705,7 @@ static void mbox_wait_from_kiocb(const struct kiocb *iocb,
 {
 	wait->nowait = (iocb->ki_filp->f_flags & O_NONBLOCK) ||
 		       (iocb->ki_flags & IOCB_NOWAIT);
+	wait->clock = CLOCK_MONOTONIC;
 	wait->deadline = KTIME_MAX;
 }
 

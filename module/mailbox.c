@@ -16,7 +16,8 @@
  * to give a chosen task a synchronous (WF_SYNC) wakeup, as pipes do.
  *
  * Who wakes whom. mbox_dispatch() is the one place that pairs messages with
- * waiting receivers: the oldest receiver gets the oldest message; its
+ * waiting receivers: the oldest receiver gets the next message (the
+ * oldest of the highest priority: mbox_next_msg()); its
  * waiter is taken off the list and given its result under the lock, and
  * the task is woken after the lock is dropped (struct mbox_wakeups), as
  * ipc/mqueue.c does with its wake_q, so that it does not wake only to spin
@@ -42,9 +43,9 @@
  * payload is already in kernel memory, so the sender never waits for the
  * receiver's copy-out, which a receiver can stall at will (userfaultfd,
  * FUSE): a sender's deadline, signals and MBOX_MSG_DONTWAIT rule its wait
- * alone. If the copy faults the message goes onto the queue, ahead of every
- * offer, for the next receiver: a failed receive takes nothing, and a
- * message whose send succeeded is never lost.
+ * alone. If the copy faults the message goes onto the queue, in its place
+ * among the offers, for the next receiver: a failed receive takes nothing,
+ * and a message whose send succeeded is never lost.
  *
  * Claim and finish. A receiver claims a message under the lock
  * (mbox_recv_claim()), copies it out without the lock, and then either is
@@ -69,6 +70,22 @@
 #include <linux/wait.h>
 
 #include "mbox.h"
+
+/* The head of @mb's queue (the next message, but for rendezvous offers). */
+static struct mbox_msg *mbox_queue_first(const struct mbox *mb)
+{
+	struct mbox_pq_node *n = mbox_pq_first(&mb->queue);
+
+	return n ? container_of(n, struct mbox_msg, node) : NULL;
+}
+
+/* The first waiter of @mb->senders or @mb->receivers, or NULL. */
+static struct mbox_waiter *mbox_first_waiter(const struct mbox_pq *pq)
+{
+	struct mbox_pq_node *n = mbox_pq_first(pq);
+
+	return n ? container_of(n, struct mbox_waiter, node) : NULL;
+}
 
 /**
  * mbox_new() - allocate a mailbox
@@ -96,9 +113,9 @@ struct mbox *mbox_new(const struct mboxio_create *args)
 	mb->uid = current_euid();
 	mb->gid = current_egid();
 	spin_lock_init(&mb->lock);
-	INIT_LIST_HEAD(&mb->queue);
-	INIT_LIST_HEAD(&mb->senders);
-	INIT_LIST_HEAD(&mb->receivers);
+	mbox_pq_init(&mb->queue);
+	mbox_pq_init(&mb->senders);
+	mbox_pq_init(&mb->receivers);
 	init_waitqueue_head(&mb->wait_wq);
 	init_waitqueue_head(&mb->poll_wq);
 	mbox_msg_cache_init(mb);
@@ -141,13 +158,15 @@ int mbox_charge_creator(struct mbox *mb)
 static void mbox_free(struct kref *ref)
 {
 	struct mbox *mb = container_of(ref, struct mbox, ref);
-	struct mbox_msg *msg, *tmp;
+	struct mbox_msg *msg;
 
 	/* No file and no name refer to it: nobody can be waiting on it. */
-	WARN_ON_ONCE(!list_empty(&mb->senders) || !list_empty(&mb->receivers) ||
-		     atomic_read(&mb->taking));
-	list_for_each_entry_safe(msg, tmp, &mb->queue, link)
+	WARN_ON_ONCE(!mbox_pq_empty(&mb->senders) ||
+		     !mbox_pq_empty(&mb->receivers) || atomic_read(&mb->taking));
+	while ((msg = mbox_queue_first(mb))) {
+		mbox_pq_del(&mb->queue, &msg->node);
 		mbox_msg_free(mb, msg);
+	}
 	mbox_msg_cache_drain(mb);
 	mbox_forget(mb);
 	if (mb->user) {
@@ -252,16 +271,30 @@ void mbox_waiter_init(struct mbox_waiter *w, u32 size)
 	w->wqe.private = current;
 	w->wqe.func = mbox_wake_fn;
 	INIT_LIST_HEAD(&w->wqe.entry);
-	INIT_LIST_HEAD(&w->link);
+	INIT_LIST_HEAD(&w->node.link);
+	RB_CLEAR_NODE(&w->node.rb);
 }
 
-/* Take @w off its list with a result, to be woken. */
+/* Take @w off @pq, which @nr counts, with a result, to be woken. */
 static void mbox_wake(struct mbox_wakeups *wq, struct mbox_waiter *w,
-		      u32 *nr, enum mbox_wait_state state)
+		      struct mbox_pq *pq, u32 *nr, enum mbox_wait_state state)
 {
-	list_del_init(&w->link);
+	mbox_pq_del(pq, &w->node);
 	WRITE_ONCE(*nr, *nr - 1);
 	mbox_set_state(wq, w, state);
+}
+
+static void mbox_wake_sender(struct mbox *mb, struct mbox_wakeups *wq,
+			     struct mbox_waiter *w, enum mbox_wait_state state)
+{
+	mbox_wake(wq, w, &mb->senders, &mb->nr_senders, state);
+}
+
+static void mbox_wake_receiver(struct mbox *mb, struct mbox_wakeups *wq,
+			       struct mbox_waiter *w,
+			       enum mbox_wait_state state)
+{
+	mbox_wake(wq, w, &mb->receivers, &mb->nr_receivers, state);
 }
 
 /*
@@ -286,30 +319,26 @@ static void mbox_poll_wake(struct mbox *mb, __poll_t events)
  * which message leaves next (mbox_next_msg()), and whether a bounded
  * mailbox has room (mbox_has_room()).
  *
- * @queue is sorted by each message's @order, the time it entered the
- * mailbox. A new message has the highest @order and goes to the tail. A
- * message a faulting receiver puts back was at the head when it was
- * claimed, so only other messages put back can stand before it: it goes
- * back after those that arrived before it, which restores FIFO order
- * however many receivers fault, in whatever order. The walk covers only
- * messages put back, at most one per receiver copying at the time.
+ * @queue holds each priority's messages in the order they entered the
+ * mailbox (@order), highest priority first (prioq.c). A new message has
+ * the highest @order and goes to the tail of its priority. A message a
+ * faulting receiver puts back was the first of the highest priority when
+ * it was claimed, so only other messages put back can stand before it in
+ * its priority: it goes back after those that arrived before it, which
+ * restores the order however many receivers fault, in whatever order. The
+ * walk covers only messages put back, at most one per receiver copying at
+ * the time.
  */
+static bool mbox_msg_before(const struct mbox_pq_node *n,
+			    const struct mbox_pq_node *pos)
+{
+	return container_of(n, struct mbox_msg, node)->order <
+	       container_of(pos, struct mbox_msg, node)->order;
+}
+
 static void mbox_queue_insert(struct mbox *mb, struct mbox_msg *msg)
 {
-	struct list_head *at = &mb->queue;	/* the tail */
-	struct mbox_msg *pos;
-
-	if (!list_empty(&mb->queue) &&
-	    list_last_entry(&mb->queue, struct mbox_msg, link)->order >
-	    msg->order) {
-		list_for_each_entry(pos, &mb->queue, link) {
-			if (pos->order > msg->order) {
-				at = &pos->link;
-				break;
-			}
-		}
-	}
-	list_add_tail(&msg->link, at);	/* before @at */
+	mbox_pq_add(&mb->queue, &msg->node, mbox_msg_before);
 	if (msg->call) {
 		/* Not taken (again): its caller may still withdraw it. */
 		msg->call->req = msg;
@@ -347,19 +376,42 @@ static void mbox_take(struct mbox *mb, struct mbox_msg *msg)
 	mb->received++;
 }
 
+/* Whether message @a leaves before @b: priority, then arrival. */
+static bool mbox_msg_precedes(const struct mbox_msg *a,
+			      const struct mbox_msg *b)
+{
+	if (a->node.prio != b->node.prio)
+		return a->node.prio > b->node.prio;
+	return a->order < b->order;
+}
+
 /*
- * The message the next receiver would get, or NULL: the head of the queue;
- * on a rendezvous mailbox whose queue is empty, the oldest offer.
+ * The rendezvous sender whose offer the next receiver would get rather
+ * than the head of the queue (a message put back), or NULL.
+ */
+static struct mbox_waiter *mbox_next_offer(struct mbox *mb)
+{
+	struct mbox_waiter *s;
+	struct mbox_msg *head;
+
+	if (mb->capacity)
+		return NULL;
+	s = mbox_first_waiter(&mb->senders);
+	if (!s)
+		return NULL;
+	head = mbox_queue_first(mb);
+	return !head || mbox_msg_precedes(s->msg, head) ? s : NULL;
+}
+
+/*
+ * The message the next receiver would get, or NULL: the head of the queue,
+ * or on a rendezvous mailbox the best offer if it comes first.
  */
 static struct mbox_msg *mbox_next_msg(struct mbox *mb)
 {
-	struct mbox_waiter *s;
+	struct mbox_waiter *s = mbox_next_offer(mb);
 
-	if (!list_empty(&mb->queue) || mb->capacity)
-		return list_first_entry_or_null(&mb->queue, struct mbox_msg,
-						link);
-	s = list_first_entry_or_null(&mb->senders, struct mbox_waiter, link);
-	return s ? s->msg : NULL;
+	return s ? s->msg : mbox_queue_first(mb);
 }
 
 /*
@@ -377,12 +429,11 @@ static void mbox_admit(struct mbox *mb, struct mbox_wakeups *wq)
 	struct mbox_waiter *s;
 
 	while (mbox_has_room(mb)) {
-		s = list_first_entry_or_null(&mb->senders, struct mbox_waiter,
-					     link);
+		s = mbox_first_waiter(&mb->senders);
 		if (!s)
 			break;
 		mbox_enqueue(mb, s->msg);
-		mbox_wake(wq, s, &mb->nr_senders, MBOX_W_DONE);
+		mbox_wake_sender(mb, wq, s, MBOX_W_DONE);
 	}
 }
 
@@ -395,19 +446,17 @@ static void mbox_admit(struct mbox *mb, struct mbox_wakeups *wq)
 static void mbox_claim(struct mbox *mb, struct mbox_msg *msg,
 		       struct mbox_wakeups *wq)
 {
-	struct mbox_waiter *s;
+	struct mbox_waiter *s = mbox_next_offer(mb);
 
 	mbox_take(mb, msg);
-	if (!list_empty(&mb->queue)) {
-		/* mbox_next_msg() gives the head while there is one. */
-		list_del_init(&msg->link);
+	if (!s) {
+		mbox_pq_del(&mb->queue, &msg->node);
 		mb->queued--;
 		mb->queued_bytes -= msg->len;
 		return;
 	}
-	s = list_first_entry(&mb->senders, struct mbox_waiter, link);
 	mb->sent++;
-	mbox_wake(wq, s, &mb->nr_senders, MBOX_W_DONE);
+	mbox_wake_sender(mb, wq, s, MBOX_W_DONE);
 }
 
 /*
@@ -421,12 +470,11 @@ static struct mbox_waiter *mbox_receiver_for(struct mbox *mb,
 {
 	struct mbox_waiter *r;
 
-	while ((r = list_first_entry_or_null(&mb->receivers,
-					     struct mbox_waiter, link))) {
+	while ((r = mbox_first_waiter(&mb->receivers))) {
 		if (msg->len <= r->size)
 			return r;
 		r->size = msg->len;
-		mbox_wake(wq, r, &mb->nr_receivers, MBOX_W_TOO_SMALL);
+		mbox_wake_receiver(mb, wq, r, MBOX_W_TOO_SMALL);
 	}
 	return NULL;
 }
@@ -436,7 +484,7 @@ static void mbox_hand(struct mbox *mb, struct mbox_waiter *r,
 		      struct mbox_msg *msg, struct mbox_wakeups *wq)
 {
 	r->msg = msg;
-	mbox_wake(wq, r, &mb->nr_receivers, MBOX_W_HANDED);
+	mbox_wake_receiver(mb, wq, r, MBOX_W_HANDED);
 }
 
 /*
@@ -462,14 +510,12 @@ static void mbox_dispatch(struct mbox *mb, struct mbox_wakeups *wq)
 	if (mb->capacity)
 		mbox_admit(mb, wq);
 
-	while (!list_empty(&mb->receivers)) {
+	while ((r = mbox_first_waiter(&mb->receivers))) {
 		msg = mbox_next_msg(mb);
 		if (!msg) {
 			if (!mb->shutdown || atomic_read(&mb->taking))
 				break;
-			r = list_first_entry(&mb->receivers, struct mbox_waiter,
-					     link);
-			mbox_wake(wq, r, &mb->nr_receivers, MBOX_W_SHUTDOWN);
+			mbox_wake_receiver(mb, wq, r, MBOX_W_SHUTDOWN);
 			continue;
 		}
 		r = mbox_receiver_for(mb, msg, wq);
@@ -483,14 +529,16 @@ static void mbox_dispatch(struct mbox *mb, struct mbox_wakeups *wq)
 /* Whether a waiter must stop waiting, and with which error. */
 static int mbox_wait_error(const struct mbox_wait *wait)
 {
+	ktime_t now;
+
 	if (wait->nowait)
 		return -EAGAIN;
 	if (signal_pending(current))
 		return -ERESTARTSYS;
-	if (wait->deadline != KTIME_MAX &&
-	    ktime_compare(ktime_get(), wait->deadline) >= 0)
-		return -ETIMEDOUT;
-	return 0;
+	if (wait->deadline == KTIME_MAX)
+		return 0;
+	now = wait->clock == CLOCK_REALTIME ? ktime_get_real() : ktime_get();
+	return ktime_compare(now, wait->deadline) >= 0 ? -ETIMEDOUT : 0;
 }
 
 /*
@@ -499,11 +547,13 @@ static int mbox_wait_error(const struct mbox_wait *wait)
  * waking the tasks in @wq.
  *
  * Return: 0 when @w has left MBOX_W_WAITING (read @w->state, which was
- * read with acquire semantics and is final); otherwise @w is taken off its
- * list @nr counts (if any) and the error is -EAGAIN, -ERESTARTSYS or
- * -ETIMEDOUT.
+ * read with acquire semantics and is final); otherwise @w is taken off
+ * @pq, which @nr counts (if any), and the error is -EAGAIN, -ERESTARTSYS
+ * or -ETIMEDOUT. A CLOCK_REALTIME deadline is an absolute hrtimer on that
+ * clock, which the kernel fires early when the clock is set past it.
  */
-static int mbox_wait(struct mbox *mb, struct mbox_waiter *w, u32 *nr,
+static int mbox_wait(struct mbox *mb, struct mbox_waiter *w,
+		     struct mbox_pq *pq, u32 *nr,
 		     const struct mbox_wait *wait, struct mbox_wakeups *wq)
 	__releases(&mb->lock)
 {
@@ -516,8 +566,8 @@ static int mbox_wait(struct mbox *mb, struct mbox_waiter *w, u32 *nr,
 			break;
 		err = mbox_wait_error(wait);
 		if (err) {
-			if (nr) {	/* NULL: a caller's reply wait, on no list */
-				list_del_init(&w->link);
+			if (pq) {	/* NULL: a caller's reply wait, on no list */
+				mbox_pq_del(pq, &w->node);
 				WRITE_ONCE(*nr, *nr - 1);
 			}
 			break;
@@ -538,7 +588,7 @@ static int mbox_wait(struct mbox *mb, struct mbox_waiter *w, u32 *nr,
 			schedule_hrtimeout_range_clock(&deadline,
 						       current->timer_slack_ns,
 						       HRTIMER_MODE_ABS,
-						       CLOCK_MONOTONIC);
+						       wait->clock);
 		/*
 		 * Pairs with mbox_set_state(): a state other than WAITING is
 		 * final and ours, lock or not, and nothing will write it again.
@@ -589,7 +639,7 @@ int mbox_send(struct mbox *mb, struct mbox_msg *msg,
 	 * straight from us, as mqueue's pipelined_send() does, without a trip
 	 * through the queue (and without a readiness blip for pollers).
 	 */
-	if (list_empty(&mb->senders) && mbox_has_room(mb)) {
+	if (mbox_pq_empty(&mb->senders) && mbox_has_room(mb)) {
 		struct mbox_waiter *r = mbox_receiver_for(mb, msg, &wq);
 
 		if (r) {
@@ -607,9 +657,10 @@ int mbox_send(struct mbox *mb, struct mbox_msg *msg,
 
 	mbox_waiter_init(&w, 0);
 	w.msg = msg;
+	w.node.prio = msg->node.prio;
 	if (!mb->capacity)
 		msg->order = mb->arrivals++;	/* its place among the offers */
-	list_add_tail(&w.link, &mb->senders);
+	mbox_pq_add(&mb->senders, &w.node, NULL);
 	WRITE_ONCE(mb->nr_senders, mb->nr_senders + 1);
 	/* We are visible before @taking is read: see mbox_dispatch(). */
 	smp_mb();
@@ -617,7 +668,7 @@ int mbox_send(struct mbox *mb, struct mbox_msg *msg,
 	if (!mb->capacity && w.state == MBOX_W_WAITING && !wait->nowait)
 		mbox_poll_wake(mb, EPOLLIN | EPOLLRDNORM);
 
-	err = mbox_wait(mb, &w, &mb->nr_senders, wait, &wq);
+	err = mbox_wait(mb, &w, &mb->senders, &mb->nr_senders, wait, &wq);
 	if (err)
 		goto out_free;
 	if (w.state == MBOX_W_DONE)
@@ -644,7 +695,7 @@ int mbox_wait_reply(struct mbox *mb, struct mbox_waiter *w,
 
 	spin_lock(&mb->lock);
 	w->wqe.private = current;
-	return mbox_wait(mb, w, NULL, wait, &wq);
+	return mbox_wait(mb, w, NULL, NULL, wait, &wq);
 }
 
 /**
@@ -660,7 +711,7 @@ void mbox_withdraw(struct mbox *mb, struct mbox_msg *msg,
 		   struct mbox_wakeups *wq)
 {
 	lockdep_assert_held(&mb->lock);
-	list_del_init(&msg->link);
+	mbox_pq_del(&mb->queue, &msg->node);
 	msg->call->req = NULL;
 	mb->queued--;
 	mb->queued_bytes -= msg->len;
@@ -698,7 +749,7 @@ struct mbox_msg *mbox_recv_claim(struct mbox *mb, u32 size,
 	 * Nobody waits before us and the next message fits: claim it at once,
 	 * as mbox_dispatch() would hand it to us, without queueing a waiter.
 	 */
-	msg = list_empty(&mb->receivers) ? mbox_next_msg(mb) : NULL;
+	msg = mbox_pq_empty(&mb->receivers) ? mbox_next_msg(mb) : NULL;
 	if (msg && msg->len <= size) {
 		mbox_claim(mb, msg, &wq);
 		spin_unlock(&mb->lock);
@@ -707,14 +758,14 @@ struct mbox_msg *mbox_recv_claim(struct mbox *mb, u32 size,
 	}
 
 	mbox_waiter_init(&w, size);
-	list_add_tail(&w.link, &mb->receivers);
+	mbox_pq_add(&mb->receivers, &w.node, NULL);
 	WRITE_ONCE(mb->nr_receivers, mb->nr_receivers + 1);
 	/* As in mbox_send(): visible before @taking is read. */
 	smp_mb();
 	mbox_dispatch(mb, &wq);
 	if (!mb->capacity && w.state == MBOX_W_WAITING && !wait->nowait)
 		mbox_poll_wake(mb, EPOLLOUT | EPOLLWRNORM);
-	err = mbox_wait(mb, &w, &mb->nr_receivers, wait, &wq);
+	err = mbox_wait(mb, &w, &mb->receivers, &mb->nr_receivers, wait, &wq);
 	if (err)
 		return ERR_PTR(err);
 
@@ -785,8 +836,8 @@ void mbox_recv_done(struct mbox *mb, struct mbox_msg *msg)
  * It keeps its number unless none was given out after it; then the number
  * is returned, so that the next receiver gets it again and leaves no gap.
  * A bounded mailbox kept its slot, so it never holds more than its
- * capacity; on a rendezvous mailbox the message waits ahead of every offer
- * (its sender is done). After shutdown it is there to be drained: no
+ * capacity; on a rendezvous mailbox the message waits in the queue (its
+ * sender is done), taken in its turn with the offers. After shutdown it is there to be drained: no
  * receiver was told EPIPE while it was out (mbox_dispatch()). A request
  * nobody waits for any more (mbox_call_abandoned()) is done with instead.
  */
@@ -826,16 +877,16 @@ void mbox_recv_undo(struct mbox *mb, struct mbox_msg *msg)
  */
 void mbox_shutdown(struct mbox *mb)
 {
-	struct mbox_waiter *w, *tmp;
 	struct mbox_wakeups wq = { .mb = mb };
+	struct mbox_waiter *w;
 
 	spin_lock(&mb->lock);
 	if (!mb->shutdown) {
 		WRITE_ONCE(mb->shutdown, true);
 		/* Visible before @taking is read: see mbox_dispatch(). */
 		smp_mb();
-		list_for_each_entry_safe(w, tmp, &mb->senders, link)
-			mbox_wake(&wq, w, &mb->nr_senders, MBOX_W_SHUTDOWN);
+		while ((w = mbox_first_waiter(&mb->senders)))
+			mbox_wake_sender(mb, &wq, w, MBOX_W_SHUTDOWN);
 		mbox_dispatch(mb, &wq);
 		mbox_poll_wake(mb, EPOLLIN | EPOLLRDNORM | EPOLLOUT |
 				   EPOLLWRNORM | EPOLLHUP | EPOLLERR);
@@ -912,7 +963,7 @@ __poll_t mbox_poll_mask(struct mbox *mb, fmode_t fmode)
 		if ((fmode & FMODE_READ) && mbox_next_msg(mb))
 			mask |= EPOLLIN | EPOLLRDNORM;
 		if ((fmode & FMODE_WRITE) &&
-		    (mb->capacity ? list_empty(&mb->senders) && mbox_has_room(mb) :
+		    (mb->capacity ? mbox_pq_empty(&mb->senders) && mbox_has_room(mb) :
 				    mb->nr_receivers > 0))
 			mask |= EPOLLOUT | EPOLLWRNORM;
 	}

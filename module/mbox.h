@@ -92,7 +92,7 @@ struct mbox_limit {
 
 /* Every MBOX_FEATURE_* this module implements: MBOXIO_INFO reports it. */
 #define MBOX_FEATURES	(MBOX_FEATURE_USER_LIMITS | MBOX_FEATURE_SIZED_ARGS | \
-			 MBOX_FEATURE_CALL)
+			 MBOX_FEATURE_CALL | MBOX_FEATURE_PRIORITY)
 
 /* The module parameters (main.c). */
 extern struct mbox_limit mbox_max_mailboxes;
@@ -195,16 +195,46 @@ struct mbox_sender {
 };
 
 /**
+ * struct mbox_pq_node - an entry of a struct mbox_pq (prioq.c)
+ * @link:	a level's leader: the head of its followers; a follower: its
+ *		place among them. Free while the entry is in no queue.
+ * @rb:		in the queue's tree while the entry leads its level, else
+ *		cleared (RB_EMPTY_NODE()).
+ * @prio:	priority, 0..MBOX_PRIO_MAX - 1: higher leaves first. Not
+ *		changed while the entry is queued.
+ */
+struct mbox_pq_node {
+	struct list_head link;
+	struct rb_node rb;
+	u32 prio;
+};
+
+/**
+ * struct mbox_pq - entries by priority, oldest first within one (prioq.c)
+ * @levels:	each priority's oldest entry, leftmost the highest.
+ */
+struct mbox_pq {
+	struct rb_root_cached levels;
+};
+
+static inline bool mbox_pq_empty(const struct mbox_pq *pq)
+{
+	return RB_EMPTY_ROOT(&pq->levels.rb_root);
+}
+
+/**
  * struct mbox_msg - one message
- * @link:	on mbox->queue while queued, on mbox->cache while spare.
+ * @node:	its priority (@node.prio) and its place on mbox->queue while
+ *		queued; @node.link is on mbox->cache while spare.
  * @user:	the user its memory is charged to (reference held).
  * @charge:	bytes charged to @user: what the message occupies.
  * @pid:	sender's thread group (reference held).
  * @uid:	sender's euid (of the cred the send used: file.c).
  * @gid:	sender's egid.
  * @order:	when it entered the mailbox (mbox->arrivals): queued, or
- *		offered by a rendezvous sender. The queue is sorted by it, so
- *		a message put back after a fault goes back where it was.
+ *		offered by a rendezvous sender. Each priority's messages are
+ *		queued in this order, so a message put back after a fault
+ *		goes back where it was.
  * @seq:	delivery number, given when a receiver first claims it; 0
  *		before. A message put back after a fault keeps its number.
  * @call:	the call it is the request of (a reference held), or NULL for
@@ -216,7 +246,7 @@ struct mbox_sender {
  * @inline_data: payload of a small message.
  */
 struct mbox_msg {
-	struct list_head link;
+	struct mbox_pq_node node;
 	struct mbox_user *user;
 	u32 charge;
 	struct pid *pid;
@@ -240,7 +270,9 @@ enum mbox_wait_state {
 
 /**
  * struct mbox_waiter - a task blocked in send or receive
- * @link:	on mbox->senders or mbox->receivers while waiting.
+ * @node:	on mbox->senders (at its message's priority) or
+ *		mbox->receivers (all at priority 0: first come, first served)
+ *		while waiting.
  * @wqe:	the task's entry on mbox->wait_wq while it sleeps; @wqe.private
  *		is the task. Woken by key (the waiter's address) only.
  * @state:	enum mbox_wait_state.
@@ -248,7 +280,7 @@ enum mbox_wait_state {
  * @size:	receiver: its buffer size; after TOO_SMALL, the size needed.
  */
 struct mbox_waiter {
-	struct list_head link;
+	struct mbox_pq_node node;
 	struct wait_queue_entry wqe;
 	enum mbox_wait_state state;
 	struct mbox_msg *msg;
@@ -292,13 +324,15 @@ struct mbox_wakeups {
  * @lock:		protects everything below it, every message on @queue
  *			and every waiter on @senders or @receivers. Never
  *			held across a user copy, an allocation or a sleep.
- * @queue:		messages in the mailbox's keeping, sorted by @order:
- *			what a bounded mailbox has accepted, and on either
- *			kind messages put back by a receiver that faulted
- *			(on a rendezvous mailbox their senders are done, so
- *			they wait here, ahead of every offer).
- * @senders:		waiters that wait to send, oldest first. Rendezvous:
- *			each offers its @msg; bounded: each waits for a slot.
+ * @queue:		messages in the mailbox's keeping, by priority, then
+ *			@order: what a bounded mailbox has accepted, and on
+ *			either kind messages put back by a receiver that
+ *			faulted (on a rendezvous mailbox their senders are
+ *			done, so they wait here, to be taken in turn with
+ *			the offers).
+ * @senders:		waiters that wait to send, by their message's
+ *			priority, then oldest first. Rendezvous: each offers
+ *			its @msg; bounded: each waits for a slot.
  * @receivers:		waiters that wait to receive, oldest first. Never
  *			non-empty while a message could be handed to them.
  * @queued:		messages on @queue.
@@ -363,9 +397,9 @@ struct mbox {
 	u32 fixed_charge;
 
 	spinlock_t lock;	/* see @lock above */
-	struct list_head queue;
-	struct list_head senders;
-	struct list_head receivers;
+	struct mbox_pq queue;
+	struct mbox_pq senders;
+	struct mbox_pq receivers;
 	u32 queued;
 	u64 queued_bytes;
 	u32 nr_senders;
@@ -496,12 +530,22 @@ struct mbox_call {
 /**
  * struct mbox_wait - how long a send or receive may wait
  * @nowait:	fail with -EAGAIN rather than wait.
- * @deadline:	absolute CLOCK_MONOTONIC time to give up, or KTIME_MAX.
+ * @clock:	CLOCK_MONOTONIC, or CLOCK_REALTIME (MBOX_MSG_REALTIME).
+ * @deadline:	absolute time on @clock to give up at, or KTIME_MAX.
  */
 struct mbox_wait {
 	bool nowait;
+	clockid_t clock;
 	ktime_t deadline;
 };
+
+/* prioq.c: the priority queue of messages and senders */
+void mbox_pq_init(struct mbox_pq *pq);
+struct mbox_pq_node *mbox_pq_first(const struct mbox_pq *pq);
+void mbox_pq_add(struct mbox_pq *pq, struct mbox_pq_node *n,
+		 bool (*before)(const struct mbox_pq_node *n,
+				const struct mbox_pq_node *pos));
+void mbox_pq_del(struct mbox_pq *pq, struct mbox_pq_node *n);
 
 /* mailbox.c: the mailbox and its message passing */
 struct mbox *mbox_new(const struct mboxio_create *args);

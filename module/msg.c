@@ -74,9 +74,9 @@ static struct mbox_msg *mbox_msg_cache_get(struct mbox *mb)
 	if (!READ_ONCE(mb->nr_cached))
 		return NULL;
 	spin_lock(&mb->cache_lock);
-	msg = list_first_entry_or_null(&mb->cache, struct mbox_msg, link);
+	msg = list_first_entry_or_null(&mb->cache, struct mbox_msg, node.link);
 	if (msg) {
-		list_del(&msg->link);
+		list_del(&msg->node.link);
 		WRITE_ONCE(mb->nr_cached, mb->nr_cached - 1);
 	}
 	spin_unlock(&mb->cache_lock);
@@ -225,7 +225,9 @@ struct mbox_msg *mbox_msg_new(struct mbox *mb, struct iov_iter *from,
 		mbox_msg_free(mb, msg);
 		return ERR_PTR(-EFAULT);
 	}
-	INIT_LIST_HEAD(&msg->link);
+	INIT_LIST_HEAD(&msg->node.link);
+	RB_CLEAR_NODE(&msg->node.rb);
+	msg->node.prio = 0;
 	msg->order = 0;
 	msg->seq = 0;
 	msg->len = len;
@@ -253,7 +255,7 @@ void mbox_msg_free(struct mbox *mb, struct mbox_msg *msg)
 	    READ_ONCE(mb->nr_cached) < mb->cache_max) {
 		spin_lock(&mb->cache_lock);
 		if (mb->nr_cached < mb->cache_max) {
-			list_add(&msg->link, &mb->cache);
+			list_add(&msg->node.link, &mb->cache);
 			WRITE_ONCE(mb->nr_cached, mb->nr_cached + 1);
 			msg = NULL;
 		}
@@ -272,7 +274,7 @@ void mbox_msg_cache_drain(struct mbox *mb)
 {
 	struct mbox_msg *msg, *tmp;
 
-	list_for_each_entry_safe(msg, tmp, &mb->cache, link)
+	list_for_each_entry_safe(msg, tmp, &mb->cache, node.link)
 		mbox_msg_destroy(msg);
 	INIT_LIST_HEAD(&mb->cache);
 	mb->nr_cached = 0;

@@ -132,29 +132,29 @@ TEST_F(abi, send_recv_stat_grow)
 
 	memcpy(filled(b, sizeof(b), 0), &s, sizeof(s));
 	b[sizeof(s)] = 1;
-	EXPECT_EQ(-E2BIG, mbox_ioctl(fd, resized(MBOXIO_SEND, 32), b));
+	EXPECT_EQ(-E2BIG, mbox_ioctl(fd, resized(MBOXIO_SEND, sizeof(s) + 8), b));
 	EXPECT_EQ(-EINVAL, mbox_ioctl(fd, resized(MBOXIO_SEND, 16), b));
 	ASSERT_EQ(0, mbox_stat(fd, &st));
 	EXPECT_EQ(0U, st.sent);
 	b[sizeof(s)] = 0;
-	EXPECT_EQ(0, mbox_ioctl(fd, resized(MBOXIO_SEND, 32), b));
+	EXPECT_EQ(0, mbox_ioctl(fd, resized(MBOXIO_SEND, sizeof(s) + 8), b));
 
 	/* A newer receive struct: out fields written, its tail left alone. */
 	r.buf = (uintptr_t)buf;
 	r.size = sizeof(buf);
 	memcpy(filled(b, sizeof(b), 0), &r, sizeof(r));
 	b[sizeof(r) + 7] = 9;
-	EXPECT_EQ(-E2BIG, mbox_ioctl(fd, resized(MBOXIO_RECV, 64), b));
+	EXPECT_EQ(-E2BIG, mbox_ioctl(fd, resized(MBOXIO_RECV, sizeof(r) + 8), b));
 	EXPECT_EQ(-EINVAL, mbox_ioctl(fd, resized(MBOXIO_RECV, 40), b));
 	ASSERT_EQ(0, mbox_stat(fd, &st));
 	EXPECT_EQ(1U, st.queued);
 	b[sizeof(r) + 7] = 0;
-	EXPECT_EQ(4, mbox_ioctl(fd, resized(MBOXIO_RECV, 64), b));
+	EXPECT_EQ(4, mbox_ioctl(fd, resized(MBOXIO_RECV, sizeof(r) + 8), b));
 	memcpy(&r, b, sizeof(r));
 	EXPECT_EQ(4U, r.len);
 	EXPECT_EQ(1U, r.seq);
 	EXPECT_EQ(getpid(), r.pid);
-	for (i = sizeof(r); i < 64; i++)
+	for (i = sizeof(r); i < sizeof(r) + 8; i++)
 		EXPECT_EQ(0, b[i]);
 
 	/* stat: output only. */

@@ -102,7 +102,7 @@ TEST_F(batch, bad_arguments)
 	close(fd);
 }
 
-TEST_F(batch, sendv_pad)
+TEST_F(batch, sendv_bad_priority)
 {
 	int fd;
 
@@ -110,12 +110,12 @@ TEST_F(batch, sendv_pad)
 	fd = mbox_create(self->dev, NULL, MBOX_FD_RDWR, 0600, 8, 32);
 	ASSERT_LE(0, fd);
 	/* A bad first element is the batch's error. */
-	self->s[0].__pad = 1;
+	self->s[0].priority = MBOX_PRIO_MAX;
 	EXPECT_EQ(-EINVAL, mbox_sendv(fd, self->s, 3, MBOX_MSG_DONTWAIT, 0));
 	EXPECT_EQ(0U, queued(fd));
 	/* A bad later element ends the batch before it. */
-	self->s[0].__pad = 0;
-	self->s[2].__pad = 0x80000000U;
+	self->s[0].priority = 0;
+	self->s[2].priority = 0x80000000U;
 	EXPECT_EQ(2, mbox_sendv(fd, self->s, 5, MBOX_MSG_DONTWAIT, 0));
 	EXPECT_EQ(2U, queued(fd));
 	EXPECT_EQ(2, mbox_recvv(fd, self->r, 8, MBOX_MSG_DONTWAIT, 0));
@@ -124,22 +124,26 @@ TEST_F(batch, sendv_pad)
 	close(fd);
 }
 
-TEST_F(batch, recvv_pad)
+/* An element's priority is output only: whatever it held is overwritten. */
+TEST_F(batch, recvv_priority_is_output)
 {
-	int fd;
+	int fd, i;
 
 	MBOX_SKIP_GUARD();
 	fd = mbox_create(self->dev, NULL, MBOX_FD_RDWR, 0600, 8, 32);
 	ASSERT_LE(0, fd);
+	self->s[1].priority = 7;
 	ASSERT_EQ(4, mbox_sendv(fd, self->s, 4, 0, 0));
-	self->r[0].__pad = 1;
-	EXPECT_EQ(-EINVAL, mbox_recvv(fd, self->r, 4, MBOX_MSG_DONTWAIT, 0));
-	EXPECT_EQ(4U, queued(fd));
-	self->r[0].__pad = 0;
-	self->r[1].__pad = 2;
-	EXPECT_EQ(1, mbox_recvv(fd, self->r, 4, MBOX_MSG_DONTWAIT, 0));
-	EXPECT_EQ(3U, queued(fd));
-	EXPECT_STREQ("m0", self->bufs[0]);
+	for (i = 0; i < 4; i++)
+		self->r[i].priority = 0xdead;
+	EXPECT_EQ(4, mbox_recvv(fd, self->r, 4, MBOX_MSG_DONTWAIT, 0));
+	EXPECT_STREQ("m1", self->bufs[0]);
+	EXPECT_EQ(7U, self->r[0].priority);
+	for (i = 1; i < 4; i++) {
+		EXPECT_EQ(0U, self->r[i].priority);
+	}
+	EXPECT_STREQ("m0", self->bufs[1]);
+	EXPECT_STREQ("m2", self->bufs[2]);
 	close(fd);
 }
 
@@ -229,7 +233,7 @@ TEST_F(batch, recvv_fewer_queued)
 		EXPECT_EQ(i < 3 ? geteuid() : USER_UID, self->r[i].uid);
 		EXPECT_EQ(i < 3 ? getegid() : USER_GID, self->r[i].gid);
 		EXPECT_EQ((uint64_t)i + 1, self->r[i].seq);
-		EXPECT_EQ(0U, self->r[i].__pad);
+		EXPECT_EQ(0U, self->r[i].priority);
 		EXPECT_EQ(sizeof(self->bufs[i]), self->r[i].size);
 	}
 	/* The elements past the end were left alone. */

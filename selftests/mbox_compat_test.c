@@ -18,18 +18,20 @@ _Static_assert(sizeof(struct mboxio_info) == 72, "mboxio_info");
 _Static_assert(sizeof(struct mboxio_create) == 32, "mboxio_create");
 _Static_assert(sizeof(struct mboxio_open) == 16, "mboxio_open");
 _Static_assert(sizeof(struct mboxio_unlink) == 16, "mboxio_unlink");
-_Static_assert(sizeof(struct mboxio_send) == 24, "mboxio_send");
-_Static_assert(sizeof(struct mboxio_recv) == 56, "mboxio_recv");
+_Static_assert(sizeof(struct mboxio_send) == 32, "mboxio_send");
+_Static_assert(sizeof(struct mboxio_recv) == 64, "mboxio_recv");
 _Static_assert(sizeof(struct mboxio_stat) == 64, "mboxio_stat");
 _Static_assert(sizeof(struct mboxio_sendmsg) == 16, "mboxio_sendmsg");
 _Static_assert(sizeof(struct mboxio_recvmsg) == 40, "mboxio_recvmsg");
 _Static_assert(sizeof(struct mboxio_recvmsg_v2) == 48, "mboxio_recvmsg_v2");
-_Static_assert(sizeof(struct mboxio_reply_recv) == 80, "mboxio_reply_recv");
+_Static_assert(sizeof(struct mboxio_reply_recv) == 88, "mboxio_reply_recv");
 _Static_assert(sizeof(struct mboxio_batch) == 32, "mboxio_batch");
-_Static_assert(sizeof(struct mboxio_call) == 72, "mboxio_call");
+_Static_assert(sizeof(struct mboxio_call) == 80, "mboxio_call");
 _Static_assert(sizeof(struct mboxio_reply) == 24, "mboxio_reply");
 _Static_assert(offsetof(struct mboxio_call, token) == 64, "mboxio_call.token");
 _Static_assert(offsetof(struct mboxio_recv, seq) == 40, "mboxio_recv.seq");
+_Static_assert(offsetof(struct mboxio_recv, priority) == 56, "mboxio_recv.priority");
+_Static_assert(offsetof(struct mboxio_recvmsg, priority) == 28, "recvmsg.priority");
 _Static_assert(offsetof(struct mboxio_stat, queued_bytes) == 40, "queued_bytes");
 
 FIXTURE(compat) {

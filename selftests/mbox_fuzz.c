@@ -326,14 +326,14 @@ static uint64_t make_arg(struct fz *f, unsigned long cmd)
 
 				m->len = some_u32(f, rnd(f, 2049));
 				m->buf = some_ptr(f, m->len, false);
-				m->__pad = rnd(f, 32) ? 0 : 1;
+				m->priority = rnd(f, 4) ? rnd(f, 4) :
+					      some_u32(f, MBOX_PRIO_MAX + 1);
 			} else {
 				struct mboxio_recvmsg *m = (void *)v + stride * i;
 
 				memset(m, 0xa5, sizeof(*m));
 				m->size = some_u32(f, rnd(f, 65537));
 				m->buf = some_ptr(f, m->size, true);
-				m->__pad = rnd(f, 32) ? 0 : 1;
 			}
 		}
 		break;

@@ -130,6 +130,22 @@ static inline int mbox_send(int fd, const void *buf, uint32_t len,
 	return mbox_ioctl(fd, MBOXIO_SEND, &s);
 }
 
+/* As mbox_send(), at priority @prio. */
+static inline int mbox_send_prio(int fd, const void *buf, uint32_t len,
+				 uint32_t prio, uint32_t flags,
+				 uint64_t deadline_ns)
+{
+	struct mboxio_send s = {
+		.buf = (uintptr_t)buf,
+		.len = len,
+		.flags = flags,
+		.deadline_ns = deadline_ns,
+		.priority = prio,
+	};
+
+	return mbox_ioctl(fd, MBOXIO_SEND, &s);
+}
+
 static inline int mbox_send_str(int fd, const char *s)
 {
 	return mbox_send(fd, s, strlen(s), 0, 0);

@@ -226,7 +226,7 @@ TEST_F(hostile, recvv_defined)
 	for (i = 0; i < 4; i++) {
 		v[i].buf = (uintptr_t)bufs[i];
 		v[i].size = 32;
-		v[i].__pad = 0;
+		v[i].priority = 0;
 	}
 	memcpy(in, v, sizeof(v));
 	ASSERT_EQ(2, mbox_recvv(fd, v, 4, MBOX_MSG_DONTWAIT, 0));
@@ -237,7 +237,7 @@ TEST_F(hostile, recvv_defined)
 		EXPECT_EQ(getpid(), v[i].pid);
 		EXPECT_EQ(0U, v[i].uid);
 		EXPECT_EQ(0U, v[i].gid);
-		EXPECT_EQ(0U, v[i].__pad);
+		EXPECT_EQ(0U, v[i].priority);
 		EXPECT_EQ((unsigned long long)(i + 1), v[i].seq);
 	}
 	EXPECT_EQ(0, memcmp(bufs[0], "one", 3));
@@ -249,7 +249,7 @@ TEST_F(hostile, recvv_defined)
 	EXPECT_TRUE(v[2].len == in[2].len || v[2].len == 0);
 	EXPECT_TRUE(v[2].pid == in[2].pid || v[2].pid == 0);
 	EXPECT_TRUE(v[2].seq == in[2].seq || v[2].seq == 0);
-	EXPECT_EQ(0U, v[2].__pad);
+	EXPECT_TRUE(v[2].priority == in[2].priority || v[2].priority == 0);
 	EXPECT_EQ(0, memcmp(&v[3], &in[3], sizeof(v[3])));
 	EXPECT_TRUE(all_bytes(bufs[2], 64, PAT));
 	close(fd);

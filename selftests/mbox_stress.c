@@ -269,7 +269,7 @@ static void *producer(void *p)
 			for (i = 0; i < n; i++) {
 				vec[i].buf = (uintptr_t)bufs[i];
 				vec[i].len = build(bufs[i], a->id, num + i);
-				vec[i].__pad = 0;
+				vec[i].priority = 0;
 			}
 			flags = pick_flags(&rng, &dl);
 			ret = mbox_sendv(a->fd, vec, n, flags, dl);

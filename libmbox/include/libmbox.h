@@ -92,10 +92,14 @@ struct mbox_attr {
  *		mbox_call(): the handle to answer it with (mbox_reply(),
  *		mbox_reply_recv()), valid on the open file description that
  *		received it. 0 for a one-way message. (Since libmbox 1.2.)
+ * @prio:	the message's priority, 0..MBOX_PRIO_MAX - 1 (0 from a
+ *		module without MBOX_FEATURE_PRIORITY). mbox_sendv_prio()
+ *		reads it as the priority to send each message at. (Since
+ *		libmbox 1.3.)
  *
  * mbox_call() fills the same struct about the reply: the replier's @pid,
  * @uid and @gid, the reply's @len, and in @seq the request's delivery
- * number; @reply_id is 0.
+ * number; @reply_id and @prio are 0.
  */
 struct mbox_msginfo {
 	pid_t pid;
@@ -104,6 +108,7 @@ struct mbox_msginfo {
 	uint64_t seq;
 	size_t len;
 	uint64_t reply_id;
+	unsigned int prio;
 };
 
 /**
@@ -169,10 +174,16 @@ struct mbox_info {
  *  MBOX_FEATURE_SIZED_ARGS	the kernel takes its ABI structs at any size
  *				(a library newer than the module still works).
  *  MBOX_FEATURE_CALL		request/reply: mbox_call(), mbox_reply().
+ *  MBOX_FEATURE_PRIORITY	message priorities: mbox_send_prio() and
+ *				friends, mbox_msginfo.prio.
  */
 #define MBOX_FEATURE_USER_LIMITS	0x1ULL
 #define MBOX_FEATURE_SIZED_ARGS		0x2ULL
 #define MBOX_FEATURE_CALL		0x4ULL
+#define MBOX_FEATURE_PRIORITY		0x8ULL
+
+/* Message priorities are 0..MBOX_PRIO_MAX - 1 (POSIX's MQ_PRIO_MAX). */
+#define MBOX_PRIO_MAX			32768
 
 /*
  * What a NULL attr in mbox_create() asks for: a small bounded mailbox with
@@ -313,6 +324,27 @@ int mbox_trysend(int mb, const void *msg, size_t len);
  * mbox_send().
  */
 int mbox_timedsend(int mb, const void *msg, size_t len, int64_t timeout_ns);
+
+/*
+ * mbox_send_prio, mbox_trysend_prio, mbox_timedsend_prio - send at a
+ * priority
+ * @prio:	0..MBOX_PRIO_MAX - 1. Receives take the highest priority
+ *		first and the oldest message within a priority; senders
+ *		blocked on a full mailbox are admitted, and a rendezvous
+ *		mailbox's waiting senders received, in that order too.
+ *		mbox_send() and the others send at 0. (Since libmbox 1.3.)
+ *
+ * As mbox_send(), mbox_trysend() and mbox_timedsend() otherwise.
+ *
+ * RETURN VALUE: as mbox_send(), mbox_trysend() and mbox_timedsend(): 0,
+ * or -1 with errno set: the errors of mbox_timedsend(), and EINVAL (@prio
+ * is MBOX_PRIO_MAX or more). A module without MBOX_FEATURE_PRIORITY
+ * refuses a nonzero @prio with E2BIG.
+ */
+int mbox_send_prio(int mb, const void *msg, size_t len, unsigned int prio);
+int mbox_trysend_prio(int mb, const void *msg, size_t len, unsigned int prio);
+int mbox_timedsend_prio(int mb, const void *msg, size_t len,
+			unsigned int prio, int64_t timeout_ns);
 
 /*
  * mbox_recv - receive the next message, waiting as long as it takes
@@ -514,6 +546,34 @@ int mbox_sendv_sized(int mb, const struct mbox_msgvec *vec,
 #define mbox_sendv(mb, vec, count, timeout_ns) \
 	mbox_sendv_sized((mb), (vec), (count), (timeout_ns), \
 			 sizeof(struct mbox_msgvec))
+
+/*
+ * mbox_sendv_prio - mbox_sendv(), each message at the priority in its
+ * vec[i].info.prio (0..MBOX_PRIO_MAX - 1; the rest of info is not read)
+ *
+ * RETURN VALUE: as mbox_sendv(), with the errors of mbox_sendv(); a bad
+ * priority (EINVAL) fails the batch if it is the first message's and ends
+ * it before that message otherwise. A module without
+ * MBOX_FEATURE_PRIORITY refuses a nonzero one with EINVAL. (Since libmbox
+ * 1.3.)
+ */
+int mbox_sendv_prio(int mb, const struct mbox_msgvec *vec, unsigned int count,
+		    int64_t timeout_ns);
+
+/*
+ * mbox_sendv_prio_sized - mbox_sendv_prio() with elements of @vec_size
+ * bytes; an element too short to hold info.prio sends at priority 0
+ *
+ * RETURN VALUE: as mbox_sendv_prio(), with the errors of
+ * mbox_sendv_prio(), and EINVAL (@vec_size below libmbox 1.0's struct
+ * mbox_msgvec).
+ */
+int mbox_sendv_prio_sized(int mb, const struct mbox_msgvec *vec,
+			  unsigned int count, int64_t timeout_ns,
+			  size_t vec_size);
+#define mbox_sendv_prio(mb, vec, count, timeout_ns) \
+	mbox_sendv_prio_sized((mb), (vec), (count), (timeout_ns), \
+			      sizeof(struct mbox_msgvec))
 
 /*
  * mbox_recvv - receive several messages with few system calls

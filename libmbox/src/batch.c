@@ -59,6 +59,20 @@ static size_t mbox_elem_len(const void *vec, size_t vec_size, unsigned int i)
 	return len;
 }
 
+/* Element @i's info.prio, or 0 if its struct ends before it. */
+static unsigned int mbox_elem_prio(const void *vec, size_t vec_size,
+				   unsigned int i)
+{
+	const size_t off = offsetof(struct mbox_msgvec, info) +
+			   offsetof(struct mbox_msginfo, prio);
+	unsigned int prio;
+
+	if (vec_size < off + sizeof(prio))
+		return 0;
+	memcpy(&prio, mbox_elem(vec, vec_size, i) + off, sizeof(prio));
+	return prio;
+}
+
 static void mbox_elem_set_info(struct mbox_msgvec *vec, size_t vec_size,
 			       unsigned int i, const struct mbox_msginfo *info)
 {
@@ -79,9 +93,10 @@ static int mbox_vec_valid(const void *vec, unsigned int count, size_t vec_size)
 	return 0;
 }
 
-LIBMBOX_EXPORT
-int mbox_sendv_sized(int mb, const struct mbox_msgvec *vec,
-		     unsigned int count, int64_t timeout_ns, size_t vec_size)
+/* mbox_sendv_sized(), with each element's priority if @prio. */
+static int mbox_do_sendv(int mb, const struct mbox_msgvec *vec,
+			 unsigned int count, int64_t timeout_ns,
+			 size_t vec_size, int prio)
 {
 	struct mboxio_sendmsg kvec[MBOX_CHUNK];
 	struct mboxio_batch arg;
@@ -102,6 +117,9 @@ int mbox_sendv_sized(int mb, const struct mbox_msgvec *vec,
 			kvec[i].buf = __mbox_ptr(mbox_elem_buf(vec, vec_size,
 							       done + i));
 			kvec[i].len = (__u32)len;
+			if (prio)
+				kvec[i].priority = mbox_elem_prio(vec, vec_size,
+								  done + i);
 		}
 		if (i == 0) {
 			if (done)
@@ -209,6 +227,7 @@ int mbox_recvv_sized(int mb, struct mbox_msgvec *vec, unsigned int count,
 				info.gid = kvec[i].msg.gid;
 				info.seq = kvec[i].msg.seq;
 				info.reply_id = kvec[i].reply_id;
+				info.prio = kvec[i].msg.priority;
 			}
 			mbox_elem_set_info(vec, vec_size, done + i, &info);
 		}
@@ -223,6 +242,29 @@ int mbox_recvv_sized(int mb, struct mbox_msgvec *vec, unsigned int count,
 			break;
 	}
 	return (int)done;
+}
+
+LIBMBOX_EXPORT
+int mbox_sendv_sized(int mb, const struct mbox_msgvec *vec,
+		     unsigned int count, int64_t timeout_ns, size_t vec_size)
+{
+	return mbox_do_sendv(mb, vec, count, timeout_ns, vec_size, 0);
+}
+
+LIBMBOX_EXPORT
+int mbox_sendv_prio_sized(int mb, const struct mbox_msgvec *vec,
+			  unsigned int count, int64_t timeout_ns,
+			  size_t vec_size)
+{
+	return mbox_do_sendv(mb, vec, count, timeout_ns, vec_size, 1);
+}
+
+LIBMBOX_EXPORT
+int mbox_sendv_prio(int mb, const struct mbox_msgvec *vec, unsigned int count,
+		    int64_t timeout_ns)
+{
+	return mbox_sendv_prio_sized(mb, vec, count, timeout_ns,
+				     sizeof(struct mbox_msgvec_v1_3));
 }
 
 /* The libmbox 1.0 entry points: their callers' elements are 1.0's. */

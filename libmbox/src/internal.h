@@ -26,6 +26,7 @@
 #undef mbox_get_info
 #undef mbox_get_usage
 #undef mbox_sendv
+#undef mbox_sendv_prio
 #undef mbox_recvv
 #undef mbox_call
 #undef mbox_timedcall
@@ -77,6 +78,17 @@ struct mbox_msginfo_v1_2 {
 	uint64_t reply_id;
 };
 
+/* 1.3 added prio. */
+struct mbox_msginfo_v1_3 {
+	pid_t pid;
+	uid_t uid;
+	gid_t gid;
+	uint64_t seq;
+	size_t len;
+	uint64_t reply_id;
+	unsigned int prio;
+};
+
 struct mbox_stat_v1_0 {
 	unsigned int capacity;
 	unsigned int msg_size;
@@ -116,6 +128,12 @@ struct mbox_msgvec_v1_0 {
 	struct mbox_msginfo_v1_0 info;
 };
 
+struct mbox_msgvec_v1_3 {
+	void *buf;
+	size_t len;
+	struct mbox_msginfo_v1_3 info;
+};
+
 /* A grown struct keeps its old fields where they were. */
 #define MBOX_SAME_PREFIX(now, old, last)				\
 	_Static_assert(offsetof(struct now, last) ==			\
@@ -125,6 +143,9 @@ struct mbox_msgvec_v1_0 {
 MBOX_SAME_PREFIX(mbox_attr, mbox_attr_v1_0, mode);
 MBOX_SAME_PREFIX(mbox_msginfo, mbox_msginfo_v1_0, len);
 MBOX_SAME_PREFIX(mbox_msginfo, mbox_msginfo_v1_2, reply_id);
+MBOX_SAME_PREFIX(mbox_msginfo, mbox_msginfo_v1_3, prio);
+MBOX_SAME_PREFIX(mbox_msgvec, mbox_msgvec_v1_3, info);
+_Static_assert(MBOX_PRIO_MAX == 32768, "libmbox.h and <linux/mbox.h> agree");
 MBOX_SAME_PREFIX(mbox_stat, mbox_stat_v1_0, received);
 MBOX_SAME_PREFIX(mbox_info, mbox_info_v1_0, nr_mailboxes);
 MBOX_SAME_PREFIX(mbox_usage, mbox_usage_v1_1, unlimited);

@@ -10,7 +10,7 @@
 
 #include "internal.h"
 
-static int mbox_do_send(int mb, const void *msg, size_t len,
+static int mbox_do_send(int mb, const void *msg, size_t len, unsigned int prio,
 			int64_t timeout_ns)
 {
 	struct mboxio_send arg;
@@ -26,6 +26,7 @@ static int mbox_do_send(int mb, const void *msg, size_t len,
 		return -1;
 	arg.buf = __mbox_ptr(msg);
 	arg.len = (__u32)len;
+	arg.priority = prio;
 
 	return ioctl(mb, MBOXIO_SEND, &arg) < 0 ? -1 : 0;
 }
@@ -81,6 +82,7 @@ ssize_t __mbox_recv(int mb, void *buf, size_t size, struct mbox_msginfo *info,
 			out.gid = arg->gid;
 			out.seq = arg->seq;
 			out.reply_id = arg->reply_id;
+			out.prio = arg->priority;
 		}
 		__mbox_copy_out(info, info_size, &out, sizeof(out));
 	}
@@ -90,19 +92,38 @@ ssize_t __mbox_recv(int mb, void *buf, size_t size, struct mbox_msginfo *info,
 LIBMBOX_EXPORT
 int mbox_send(int mb, const void *msg, size_t len)
 {
-	return mbox_do_send(mb, msg, len, -1);
+	return mbox_do_send(mb, msg, len, 0, -1);
 }
 
 LIBMBOX_EXPORT
 int mbox_trysend(int mb, const void *msg, size_t len)
 {
-	return mbox_do_send(mb, msg, len, 0);
+	return mbox_do_send(mb, msg, len, 0, 0);
 }
 
 LIBMBOX_EXPORT
 int mbox_timedsend(int mb, const void *msg, size_t len, int64_t timeout_ns)
 {
-	return mbox_do_send(mb, msg, len, timeout_ns);
+	return mbox_do_send(mb, msg, len, 0, timeout_ns);
+}
+
+LIBMBOX_EXPORT
+int mbox_send_prio(int mb, const void *msg, size_t len, unsigned int prio)
+{
+	return mbox_do_send(mb, msg, len, prio, -1);
+}
+
+LIBMBOX_EXPORT
+int mbox_trysend_prio(int mb, const void *msg, size_t len, unsigned int prio)
+{
+	return mbox_do_send(mb, msg, len, prio, 0);
+}
+
+LIBMBOX_EXPORT
+int mbox_timedsend_prio(int mb, const void *msg, size_t len, unsigned int prio,
+			int64_t timeout_ns)
+{
+	return mbox_do_send(mb, msg, len, prio, timeout_ns);
 }
 
 LIBMBOX_EXPORT

@@ -32,7 +32,16 @@
  *   command numbers, as openat2(2) and clone3(2) do.
  * - Timeouts are absolute CLOCK_MONOTONIC deadlines in nanoseconds (as
  *   clock_gettime() reports them in the caller's time namespace), so a
- *   call restarted after a signal never waits longer than the first.
+ *   call restarted after a signal never waits longer than the first; with
+ *   MBOX_MSG_REALTIME they are CLOCK_REALTIME instead and follow the wall
+ *   clock when it is set, as POSIX mq_timedsend() and mq_timedreceive()
+ *   need.
+ * - Every message has a priority, 0..MBOX_PRIO_MAX - 1 (0 unless the
+ *   sender gives one; write(2) sends at 0). A receive takes the highest
+ *   priority first and the oldest within a priority. A message handed to
+ *   a receiver that was already waiting is not overtaken by one sent
+ *   later, and there is no aging: a steady stream of higher priority
+ *   starves the lower ones.
  * - A send or receive that fails has moved no message; one that succeeds
  *   has moved exactly one. A rendezvous send succeeds when a receiver
  *   claims its message; a receive whose copy-out faults puts the message
@@ -61,9 +70,10 @@
  *   1..MBOX_NAME_MAX bytes of [A-Za-z0-9._-]), mode bits outside 0777,
  *   capacity above the max_capacity parameter, msg_size of 0 or above the
  *   max_msg_size parameter, no access bit in MBOX_FD_* flags,
- *   MBOX_MSG_DONTWAIT together with MBOX_MSG_DEADLINE, a deadline_ns of
- *   2^63 or more, a batch count above MBOX_BATCH_MAX, a struct shorter
- *   than its first version.
+ *   MBOX_MSG_DONTWAIT together with MBOX_MSG_DEADLINE, MBOX_MSG_REALTIME
+ *   without MBOX_MSG_DEADLINE, a deadline_ns of 2^63 or more, a priority
+ *   of MBOX_PRIO_MAX or more, a batch count above MBOX_BATCH_MAX, a
+ *   struct shorter than its first version.
  * EBADF
  *   send on a mailbox fd opened without MBOX_FD_SEND, receive without
  *   MBOX_FD_RECV, shutdown without MBOX_FD_SEND.
@@ -133,10 +143,13 @@
 #include <linux/types.h>
 
 /* MBOXIO_INFO reports this; bumped when the ABI gains something new. */
-#define MBOX_ABI_VERSION	4
+#define MBOX_ABI_VERSION	5
 
 /* Longest mailbox name in bytes, not counting the terminating NUL. */
 #define MBOX_NAME_MAX		63
+
+/* Message priorities are 0..MBOX_PRIO_MAX - 1, as POSIX's MQ_PRIO_MAX. */
+#define MBOX_PRIO_MAX		32768
 
 /* Most messages one MBOXIO_SENDV or MBOXIO_RECVV may carry. */
 #define MBOX_BATCH_MAX		1024
@@ -161,7 +174,9 @@
  */
 #define MBOX_MSG_DONTWAIT	0x1U	/* never wait: EAGAIN */
 #define MBOX_MSG_DEADLINE	0x2U	/* wait until deadline_ns */
-#define MBOX_MSG_ALL		(MBOX_MSG_DONTWAIT | MBOX_MSG_DEADLINE)
+#define MBOX_MSG_REALTIME	0x4U	/* deadline_ns is CLOCK_REALTIME */
+#define MBOX_MSG_ALL		(MBOX_MSG_DONTWAIT | MBOX_MSG_DEADLINE | \
+				 MBOX_MSG_REALTIME)
 
 /*
  * MBOX_CALL_*: mboxio_call.flags, beside MBOX_MSG_*, which there rule only
@@ -230,10 +245,14 @@ struct mboxio_info {
  *  MBOX_FEATURE_CALL: request/reply: MBOXIO_CALL, MBOXIO_REPLY,
  *	MBOXIO_REPLY_RECV, mboxio_recv.reply_id, mboxio_batch.elem_size
  *	and struct mboxio_recvmsg_v2.
+ *  MBOX_FEATURE_PRIORITY: message priorities (the priority fields of
+ *	mboxio_send, mboxio_recv, mboxio_call, mboxio_sendmsg and
+ *	mboxio_recvmsg) and MBOX_MSG_REALTIME deadlines.
  */
 #define MBOX_FEATURE_USER_LIMITS	0x1ULL
 #define MBOX_FEATURE_SIZED_ARGS		0x2ULL
 #define MBOX_FEATURE_CALL		0x4ULL
+#define MBOX_FEATURE_PRIORITY		0x8ULL
 
 /*
  * mboxio_info.flags. MBOX_INFO_UNLIMITED: the caller has CAP_SYS_RESOURCE,
@@ -295,17 +314,24 @@ struct mboxio_unlink {
  * @buf:	user pointer to the message.
  * @len:	message length in bytes, 0..msg_size.
  * @flags:	MBOX_MSG_*.
- * @deadline_ns: with MBOX_MSG_DEADLINE, CLOCK_MONOTONIC time to give up
- *		at, below 2^63; must be 0 otherwise.
+ * @deadline_ns: with MBOX_MSG_DEADLINE, CLOCK_MONOTONIC time (or with
+ *		MBOX_MSG_REALTIME CLOCK_REALTIME time) to give up at, below
+ *		2^63; must be 0 otherwise.
+ * @priority:	0..MBOX_PRIO_MAX - 1; higher is received first.
+ * @__pad:	must be 0.
  *
  * Returns 0 once the message is queued (bounded mailbox) or claimed by a
- * receiver (rendezvous mailbox, capacity 0).
+ * receiver (rendezvous mailbox, capacity 0). Senders blocked on a full
+ * mailbox are admitted, and a rendezvous mailbox's waiting senders are
+ * received, in priority order, oldest first within a priority.
  */
 struct mboxio_send {
 	__u64 buf;
 	__u32 len;
 	__u32 flags;
 	__u64 deadline_ns;
+	__u32 priority;
+	__u32 __pad;
 };
 
 /**
@@ -313,8 +339,7 @@ struct mboxio_send {
  * @buf:	in: user pointer to the buffer.
  * @size:	in: buffer size in bytes.
  * @flags:	in: MBOX_MSG_*.
- * @deadline_ns: in: with MBOX_MSG_DEADLINE, CLOCK_MONOTONIC time to give up
- *		at; must be 0 otherwise.
+ * @deadline_ns: in: as in struct mboxio_send.
  * @len:	out: message length (also on EMSGSIZE: the length needed).
  * @pid:	out: sender's thread-group id in the receiver's pid namespace
  *		(0 if not visible there).
@@ -328,6 +353,8 @@ struct mboxio_send {
  *		description only. 0 for a one-way message. A receiver whose
  *		struct ends before this field cannot learn it: a request it
  *		takes fails its caller at once with ECONNRESET.
+ * @priority:	out: the message's priority.
+ * @__pad:	out: 0.
  *
  * The out fields are ignored on input. Returns the message length.
  */
@@ -342,6 +369,8 @@ struct mboxio_recv {
 	__u32 gid;
 	__u64 seq;
 	__u64 reply_id;
+	__u32 priority;
+	__u32 __pad;
 };
 
 /**
@@ -352,8 +381,7 @@ struct mboxio_recv {
  *		EAGAIN rather than wait for room, or on a rendezvous mailbox
  *		for a receiver; the reply is still waited for), and
  *		MBOX_CALL_CANCEL.
- * @deadline_ns: in: with MBOX_MSG_DEADLINE, CLOCK_MONOTONIC time to give up
- *		the whole call at, below 2^63; must be 0 otherwise.
+ * @deadline_ns: in: as in struct mboxio_send; it covers the whole call.
  * @reply_buf:	in: user pointer to the buffer for the reply.
  * @reply_size:	in: its size; a longer reply fails on the replier's side.
  * @reply_len:	out: the reply's length.
@@ -374,6 +402,8 @@ struct mboxio_recv {
  *		which writes the final @seq (closing the fd does the same).
  *		The token is valid only for the thread that made the call, on
  *		this open file description. 0 again once the call is over.
+ * @priority:	in: the request's priority, as in struct mboxio_send.
+ * @__pad2:	must be 0.
  *
  * Returns the reply's length.
  */
@@ -391,6 +421,8 @@ struct mboxio_call {
 	__u32 __pad;
 	__u64 seq;
 	__u64 token;
+	__u32 priority;
+	__u32 __pad2;
 };
 
 /**
@@ -466,12 +498,14 @@ struct mboxio_stat {
  * struct mboxio_sendmsg - one message of an MBOXIO_SENDV batch
  * @buf:	user pointer to the message.
  * @len:	message length in bytes, 0..msg_size.
- * @__pad:	must be 0.
+ * @priority:	as in struct mboxio_send (a field that had to be 0 before
+ *		MBOX_FEATURE_PRIORITY, so a kernel without it refuses a
+ *		nonzero one with EINVAL).
  */
 struct mboxio_sendmsg {
 	__u64 buf;
 	__u32 len;
-	__u32 __pad;
+	__u32 priority;
 };
 
 /**
@@ -482,7 +516,9 @@ struct mboxio_sendmsg {
  * @pid:	out: as in struct mboxio_recv.
  * @uid:	out: as in struct mboxio_recv.
  * @gid:	out: as in struct mboxio_recv.
- * @__pad:	must be 0.
+ * @priority:	out: as in struct mboxio_recv (before
+ *		MBOX_FEATURE_PRIORITY a field that had to be 0; ignored on
+ *		input now).
  * @seq:	out: as in struct mboxio_recv.
  *
  * The first version of an MBOXIO_RECVV element, the one a @elem_size of 0
@@ -498,7 +534,7 @@ struct mboxio_recvmsg {
 	__s32 pid;
 	__u32 uid;
 	__u32 gid;
-	__u32 __pad;
+	__u32 priority;
 	__u64 seq;
 };
 
