@@ -52,16 +52,20 @@ static ktime_t mbox_deadline_to_host(u64 deadline_ns)
 }
 
 /*
- * Parse the MBOX_MSG_* waiting rules shared by send and receive. A
- * CLOCK_REALTIME deadline needs no translation: time namespaces offset
- * only the monotonic and boot clocks.
+ * Parse the MBOX_MSG_* waiting rules shared by send and receive (@recv),
+ * and MBOX_MSG_FULLSIZE, which only a receive takes. A CLOCK_REALTIME
+ * deadline needs no translation: time namespaces offset only the
+ * monotonic and boot clocks.
  */
 static int mbox_wait_from_user(const struct file *file, u32 flags,
-			       u64 deadline_ns, struct mbox_wait *wait)
+			       u64 deadline_ns, bool recv,
+			       struct mbox_wait *wait)
 {
 	bool realtime = flags & MBOX_MSG_REALTIME;
 
 	if (flags & ~MBOX_MSG_ALL)
+		return -EINVAL;
+	if ((flags & MBOX_MSG_FULLSIZE) && !recv)
 		return -EINVAL;
 	if ((flags & MBOX_MSG_DONTWAIT) && (flags & MBOX_MSG_DEADLINE))
 		return -EINVAL;
@@ -73,12 +77,24 @@ static int mbox_wait_from_user(const struct file *file, u32 flags,
 
 	wait->nowait = (flags & MBOX_MSG_DONTWAIT) ||
 		       (file->f_flags & O_NONBLOCK);
+	wait->fullsize = flags & MBOX_MSG_FULLSIZE;
 	wait->clock = realtime ? CLOCK_REALTIME : CLOCK_MONOTONIC;
 	wait->deadline = KTIME_MAX;
 	if ((flags & MBOX_MSG_DEADLINE) && deadline_ns != KTIME_MAX)
 		wait->deadline = realtime ? (ktime_t)deadline_ns :
 				 mbox_deadline_to_host(deadline_ns);
 	return 0;
+}
+
+/*
+ * MBOX_MSG_FULLSIZE: a buffer smaller than the mailbox's msg_size fails
+ * before anything happens, whatever the next message's length, as POSIX
+ * mq_receive() does.
+ */
+static int mbox_recv_size_ok(const struct mbox_file *mf,
+			     const struct mbox_wait *wait, u32 size)
+{
+	return wait->fullsize && size < mf->mb->msg_size ? -EMSGSIZE : 0;
 }
 
 /* A message priority from userspace. */
@@ -156,7 +172,8 @@ static long mbox_ioctl_send(struct file *file, struct mbox_file *mf,
 	err = mbox_arg_in(&args, sizeof(args), MBOXIO_SEND_SIZE_VER0, cmd, uarg);
 	if (err)
 		return err;
-	err = mbox_wait_from_user(file, args.flags, args.deadline_ns, &wait);
+	err = mbox_wait_from_user(file, args.flags, args.deadline_ns, false,
+				  &wait);
 	if (err)
 		return err;
 	if (args.__pad)
@@ -297,6 +314,8 @@ static long mbox_recv_args(struct mbox_file *mf, struct mboxio_recv *args,
 	BUILD_BUG_ON(sizeof(*args) != 64);
 	BUILD_BUG_ON(start != 24);
 
+	if (mbox_recv_size_ok(mf, wait, args->size))
+		return -EMSGSIZE;
 	msg = mbox_claim_for(mf->mb, args->size, wait, &uarg->len);
 	if (IS_ERR(msg))
 		return PTR_ERR(msg);
@@ -329,7 +348,8 @@ static long mbox_ioctl_recv(struct file *file, struct mbox_file *mf,
 	ret = mbox_arg_in(&args, sizeof(args), MBOXIO_RECV_SIZE_VER0, cmd, uarg);
 	if (ret)
 		return ret;
-	ret = mbox_wait_from_user(file, args.flags, args.deadline_ns, &wait);
+	ret = mbox_wait_from_user(file, args.flags, args.deadline_ns, true,
+				  &wait);
 	if (ret)
 		return ret;
 	return mbox_recv_args(mf, &args, &wait, uarg, _IOC_SIZE(cmd));
@@ -363,7 +383,9 @@ static long mbox_ioctl_reply_recv(struct file *file, struct mbox_file *mf,
 		return -EINVAL;
 	/* The receive's arguments are checked before anything is done. */
 	ret = mbox_wait_from_user(file, args.recv.flags, args.recv.deadline_ns,
-				  &wait);
+				  true, &wait);
+	if (!ret)
+		ret = mbox_recv_size_ok(mf, &wait, args.recv.size);
 	if (ret)
 		return ret;
 	if (args.reply.reply_id) {
@@ -416,7 +438,7 @@ static long mbox_ioctl_call(struct file *file, struct mbox_file *mf,
 	    ((args.flags & MBOX_CALL_CANCEL) && !args.token))
 		return -EINVAL;
 	ret = mbox_wait_from_user(file, args.flags & MBOX_MSG_ALL,
-				  args.deadline_ns, &wait);
+				  args.deadline_ns, false, &wait);
 	if (ret)
 		return ret;
 	ret = mbox_prio_from_user(args.priority);
@@ -526,7 +548,7 @@ static long mbox_ioctl_reply(struct file *file, struct mbox_file *mf,
 static int mbox_batch_from_user(const struct file *file, unsigned int cmd,
 				struct mboxio_batch __user *uarg,
 				struct mboxio_batch *args, struct mbox_wait *wait,
-				u32 ver0)
+				u32 ver0, bool recv)
 {
 	int err;
 
@@ -535,7 +557,8 @@ static int mbox_batch_from_user(const struct file *file, unsigned int cmd,
 	err = mbox_arg_in(args, sizeof(*args), MBOXIO_BATCH_SIZE_VER0, cmd, uarg);
 	if (err)
 		return err;
-	err = mbox_wait_from_user(file, args->flags, args->deadline_ns, wait);
+	err = mbox_wait_from_user(file, args->flags, args->deadline_ns, recv,
+				  wait);
 	if (err)
 		return err;
 	if (args->__pad)
@@ -568,7 +591,7 @@ static long mbox_ioctl_sendv(struct file *file, struct mbox_file *mf,
 	if (!(file->f_mode & FMODE_WRITE))
 		return -EBADF;
 	err = mbox_batch_from_user(file, cmd, uarg, &args, &wait,
-				   MBOXIO_SENDMSG_SIZE_VER0);
+				   MBOXIO_SENDMSG_SIZE_VER0, false);
 	if (err)
 		return err;
 
@@ -605,6 +628,8 @@ static int mbox_recv_one(struct mbox_file *mf, void __user *um, u32 size,
 	ret = copy_struct_from_user(&m, sizeof(m), um, size);
 	if (ret)
 		return ret;
+	if (mbox_recv_size_ok(mf, wait, m.msg.size))
+		return -EMSGSIZE;
 	msg = mbox_claim_for(mf->mb, m.msg.size, wait,
 			     um + offsetof(struct mboxio_recvmsg, len));
 	if (IS_ERR(msg))
@@ -636,7 +661,7 @@ static long mbox_ioctl_recvv(struct file *file, struct mbox_file *mf,
 	if (!(file->f_mode & FMODE_READ))
 		return -EBADF;
 	err = mbox_batch_from_user(file, cmd, uarg, &args, &wait,
-				   MBOXIO_RECVMSG_SIZE_VER0);
+				   MBOXIO_RECVMSG_SIZE_VER0, true);
 	if (err)
 		return err;
 
@@ -648,6 +673,48 @@ static long mbox_ioctl_recvv(struct file *file, struct mbox_file *mf,
 			break;
 	}
 	return i ? i : err;
+}
+
+/*
+ * Register for arrival notification, or remove the registration
+ * (notify.c); the fd's access mode does not matter, as for mq_notify().
+ */
+static long mbox_ioctl_notify(struct mbox *mb, unsigned int cmd,
+			      struct mboxio_notify __user *uarg)
+{
+	struct mboxio_notify args;
+	int err;
+
+	BUILD_BUG_ON(sizeof(args) != MBOXIO_NOTIFY_SIZE_VER0);
+
+	err = mbox_arg_in(&args, sizeof(args), MBOXIO_NOTIFY_SIZE_VER0, cmd,
+			  uarg);
+	if (err)
+		return err;
+	if (args.how > MBOX_NOTIFY_THREAD)
+		return -EINVAL;
+	if (args.how == MBOX_NOTIFY_SIGNAL ? !valid_signal(args.signo) :
+					      args.signo || args.value)
+		return -EINVAL;
+	err = mbox_notify_set(mb, &args, &args.token);
+	if (err)
+		return err;
+	return mbox_arg_out(uarg, &args, sizeof(args), cmd);
+}
+
+static long mbox_ioctl_notify_wait(struct mbox *mb, unsigned int cmd,
+				   struct mboxio_notify __user *uarg)
+{
+	struct mboxio_notify args;
+	int err;
+
+	err = mbox_arg_in(&args, sizeof(args), MBOXIO_NOTIFY_SIZE_VER0, cmd,
+			  uarg);
+	if (err)
+		return err;
+	if (args.how || args.signo || args.value)
+		return -EINVAL;
+	return mbox_notify_wait(mb, args.token);
 }
 
 static long mbox_ioctl_stat(struct mbox *mb, unsigned int cmd,
@@ -684,6 +751,10 @@ static long mbox_file_ioctl(struct file *file, unsigned int cmd,
 		return mbox_ioctl_reply_recv(file, mf, cmd, uarg);
 	case MBOX_IOC_KIND(MBOXIO_STAT):
 		return mbox_ioctl_stat(mb, cmd, uarg);
+	case MBOX_IOC_KIND(MBOXIO_NOTIFY):
+		return mbox_ioctl_notify(mb, cmd, uarg);
+	case MBOX_IOC_KIND(MBOXIO_NOTIFY_WAIT):
+		return mbox_ioctl_notify_wait(mb, cmd, uarg);
 	case MBOX_IOC_KIND(MBOXIO_SENDV):
 		return mbox_ioctl_sendv(file, mf, cmd, uarg);
 	case MBOX_IOC_KIND(MBOXIO_RECVV):
@@ -705,6 +776,7 @@ static void mbox_wait_from_kiocb(const struct kiocb *iocb,
 {
 	wait->nowait = (iocb->ki_filp->f_flags & O_NONBLOCK) ||
 		       (iocb->ki_flags & IOCB_NOWAIT);
+	wait->fullsize = false;
 	wait->clock = CLOCK_MONOTONIC;
 	wait->deadline = KTIME_MAX;
 }
@@ -791,6 +863,13 @@ static void mbox_file_show_fdinfo(struct seq_file *m, struct file *file)
 	mbox_show_fdinfo(m, mb, &st);
 }
 
+/* Every close(2) of a descriptor: a registrant's close ends its registration. */
+static int mbox_file_flush(struct file *file, fl_owner_t id)
+{
+	mbox_notify_flush(((struct mbox_file *)file->private_data)->mb);
+	return 0;
+}
+
 static int mbox_file_release(struct inode *inode, struct file *file)
 {
 	struct mbox_file *mf = file->private_data;
@@ -804,6 +883,7 @@ static int mbox_file_release(struct inode *inode, struct file *file)
 
 static const struct file_operations mbox_fops = {
 	.owner		= THIS_MODULE,
+	.flush		= mbox_file_flush,
 	.release	= mbox_file_release,
 	.read_iter	= mbox_file_read_iter,
 	.write_iter	= mbox_file_write_iter,

@@ -117,6 +117,7 @@ struct mbox *mbox_new(const struct mboxio_create *args)
 	mbox_pq_init(&mb->senders);
 	mbox_pq_init(&mb->receivers);
 	init_waitqueue_head(&mb->wait_wq);
+	init_waitqueue_head(&mb->notify_wq);
 	init_waitqueue_head(&mb->poll_wq);
 	mbox_msg_cache_init(mb);
 	/* Called from an ioctl on one of our files: the module is pinned. */
@@ -168,6 +169,7 @@ static void mbox_free(struct kref *ref)
 		mbox_msg_free(mb, msg);
 	}
 	mbox_msg_cache_drain(mb);
+	mbox_notify_destroy(mb);
 	mbox_forget(mb);
 	if (mb->user) {
 		mbox_user_uncharge_mailbox(mb->user, mb->fixed_charge);
@@ -233,7 +235,8 @@ void mbox_set_done(struct mbox_wakeups *wq, struct mbox_waiter *w)
 }
 
 /**
- * mbox_wakeups_flush() - wake what mbox_set_state() collected
+ * mbox_wakeups_flush() - wake what mbox_set_state() collected, and deliver
+ * an arrival notification mbox_notify_take() took
  * @wq:	the wakeups; called without the mailbox lock
  */
 void mbox_wakeups_flush(struct mbox_wakeups *wq)
@@ -243,6 +246,8 @@ void mbox_wakeups_flush(struct mbox_wakeups *wq)
 	for (i = 0; i < wq->nr; i++)
 		mbox_wake_key(wq->mb, wq->keys[i]);
 	wq->nr = 0;
+	if (wq->notify || wq->notify_wake)
+		mbox_notify_deliver(wq);
 }
 
 /*
@@ -649,6 +654,9 @@ int mbox_send(struct mbox *mb, struct mbox_msg *msg,
 			mbox_hand(mb, r, msg, &wq);
 		} else {
 			mbox_enqueue(mb, msg);
+			/* Into an empty mailbox, nobody waiting: notify. */
+			if (mb->queued == 1)
+				mbox_notify_take(mb, &wq);
 		}
 		spin_unlock(&mb->lock);
 		mbox_wakeups_flush(&wq);
@@ -665,8 +673,12 @@ int mbox_send(struct mbox *mb, struct mbox_msg *msg,
 	/* We are visible before @taking is read: see mbox_dispatch(). */
 	smp_mb();
 	mbox_dispatch(mb, &wq);
-	if (!mb->capacity && w.state == MBOX_W_WAITING && !wait->nowait)
+	if (!mb->capacity && w.state == MBOX_W_WAITING && !wait->nowait) {
 		mbox_poll_wake(mb, EPOLLIN | EPOLLRDNORM);
+		/* The only message on offer, nobody waiting: notify. */
+		if (mb->nr_senders == 1 && mbox_pq_empty(&mb->queue))
+			mbox_notify_take(mb, &wq);
+	}
 
 	err = mbox_wait(mb, &w, &mb->senders, &mb->nr_senders, wait, &wq);
 	if (err)

@@ -156,6 +156,7 @@ static inline int mbox_arg_out_from(void __user *uarg, const void *karg,
 struct cred;
 struct file;
 struct mbox_call;
+struct mbox_notify;
 struct mbox_ns;
 struct iov_iter;
 struct pid;
@@ -298,6 +299,8 @@ struct mbox_wakeups {
 	struct mbox *mb;
 	unsigned int nr;
 	struct mbox_waiter *keys[MBOX_WAKE_BATCH];
+	struct mbox_notify *notify;	/* notify.c: to deliver and free */
+	bool notify_wake;		/* notify.c: wake mb->notify_wq */
 };
 
 /**
@@ -357,11 +360,18 @@ struct mbox_wakeups {
  *			concurrent receivers may finish copying out of order.
  * @shutdown:		no more sends; receivers drain then get EPIPE. Set
  *			under @lock, read locklessly by mbox_recv_done().
+ * @notify:		the process registered for arrival notification, or
+ *			NULL (notify.c). Read without @lock only as a hint
+ *			that there may be one (mbox_notify_flush()).
+ * @notify_gen:		bumped at every change of @notify; read without
+ *			@lock by waiters on @notify_wq.
  * @wait_wq:		where blocked senders and receivers sleep, each with
  *			its own exclusive entry (mbox_waiter.wqe) that only a
  *			wakeup naming its waiter wakes (mailbox.c). Its own
  *			lock nests inside @lock and is also taken alone, to
  *			wake after @lock is dropped.
+ * @notify_wq:		threads in MBOXIO_NOTIFY_WAIT (notify.c): woken,
+ *			after @lock is dropped, whenever @notify_gen changed.
  * @poll_wq:		poll/epoll waiters only. Woken under @lock whenever a
  *			readiness condition may have become true.
  *			mbox_recv_done() looks at it without @lock
@@ -410,7 +420,10 @@ struct mbox {
 	u64 received;
 	u64 last_seq;
 	bool shutdown;
+	struct mbox_notify *notify;
+	u64 notify_gen;
 	wait_queue_head_t wait_wq;
+	wait_queue_head_t notify_wq;
 	wait_queue_head_t poll_wq;
 
 	spinlock_t cache_lock;	/* see @cache_lock above */
@@ -530,11 +543,13 @@ struct mbox_call {
 /**
  * struct mbox_wait - how long a send or receive may wait
  * @nowait:	fail with -EAGAIN rather than wait.
+ * @fullsize:	receive: MBOX_MSG_FULLSIZE (file.c).
  * @clock:	CLOCK_MONOTONIC, or CLOCK_REALTIME (MBOX_MSG_REALTIME).
  * @deadline:	absolute time on @clock to give up at, or KTIME_MAX.
  */
 struct mbox_wait {
 	bool nowait;
+	bool fullsize;
 	clockid_t clock;
 	ktime_t deadline;
 };
@@ -589,6 +604,15 @@ bool mbox_call_abandoned(const struct mbox_msg *msg);
 void mbox_call_refuse(struct mbox_msg *msg);
 int mbox_call_reply(struct mbox_file *mf, u64 id, struct mbox_msg *reply);
 void mbox_call_file_release(struct mbox_file *mf);
+
+/* notify.c: arrival notification */
+int mbox_notify_set(struct mbox *mb, const struct mboxio_notify *args,
+		    u64 *token);
+void mbox_notify_take(struct mbox *mb, struct mbox_wakeups *wq);
+void mbox_notify_deliver(struct mbox_wakeups *wq);
+int mbox_notify_wait(struct mbox *mb, u64 token);
+void mbox_notify_flush(struct mbox *mb);
+void mbox_notify_destroy(struct mbox *mb);
 
 /* msg.c: message memory */
 void mbox_msg_cache_init(struct mbox *mb);

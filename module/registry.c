@@ -31,38 +31,29 @@ DEFINE_MUTEX(mbox_registry_lock);	/* see "Locking" above */
 /* Names of every namespace, hashed with their namespace. */
 static DEFINE_HASHTABLE(mbox_names, 7);
 
-/*
- * ASCII only: the kernel's isalnum() also takes Latin-1 letters
- * (0xC0-0xFF), which are not in the documented alphabet.
- */
-static bool mbox_name_char_valid(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-';
-}
-
 /**
  * mbox_name_from_user() - copy in and check a mailbox name
  * @name: buffer of MBOX_NAME_MAX + 1 bytes
  * @uptr: user pointer to a NUL-terminated name
  *
- * Return: 0, -EFAULT, or -EINVAL for a null pointer or a name that is not
- * 1..MBOX_NAME_MAX bytes of [A-Za-z0-9._-].
+ * A name is what a POSIX message queue's is after its leading '/', or a
+ * file name: any bytes but '/' (and the NUL that ends it). Where a name
+ * is shown, the bytes that would not read back are escaped (show.c).
+ *
+ * Return: 0, -EFAULT, or -EINVAL for a null pointer or a name that is
+ * empty, longer than MBOX_NAME_MAX bytes or has a '/'.
  */
 int mbox_name_from_user(char *name, u64 uptr)
 {
-	long len, i;
+	long len;
 
 	if (!uptr)
 		return -EINVAL;
 	len = strncpy_from_user(name, u64_to_user_ptr(uptr), MBOX_NAME_MAX + 1);
 	if (len < 0)
 		return len;
-	if (len == 0 || len > MBOX_NAME_MAX)
+	if (len == 0 || len > MBOX_NAME_MAX || memchr(name, '/', len))
 		return -EINVAL;
-	for (i = 0; i < len; i++)
-		if (!mbox_name_char_valid(name[i]))
-			return -EINVAL;
 	return 0;
 }
 

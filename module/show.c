@@ -10,6 +10,7 @@
 
 #include <linux/seq_file.h>
 #include <linux/stddef.h>
+#include <linux/string_helpers.h>
 
 #include "mbox.h"
 
@@ -59,13 +60,28 @@ static const struct mbox_show_field mbox_show_fields[] = {
 	MBOX_SHOW("flags",	"flags",	flags,		FLAGS,	0),
 };
 
-/* The name column's width: MBOX_NAME_MAX names overflow it, as in ps. */
+/* The name column's width: longer names overflow it, as in ps. */
 #define MBOX_SHOW_NAME_WIDTH	32
 
-static const char *mbox_show_name(const struct mbox *mb)
+/*
+ * A mailbox's name, at least @width columns wide. A name may hold any byte
+ * but '/', so it is escaped as /proc/mounts escapes paths: every byte that
+ * is not printable ASCII, and space, backslash and '(', as a backslash and
+ * three octal digits. A listing then stays one word per column and one
+ * line per mailbox, and "(anonymous)" can name nothing else.
+ */
+static void mbox_show_name(struct seq_file *m, const struct mbox *mb,
+			   int width)
 {
-	/* Parentheses cannot occur in a name, so this is unambiguous. */
-	return mb->name[0] ? mb->name : "(anonymous)";
+	size_t start = m->count;
+
+	if (mb->name[0])
+		seq_escape_str(m, mb->name, ESCAPE_OCTAL | ESCAPE_NAP |
+			       ESCAPE_APPEND, " \\(");
+	else
+		seq_puts(m, "(anonymous)");
+	if (!seq_has_overflowed(m) && m->count - start < (size_t)width)
+		seq_printf(m, "%*s", (int)(width - (m->count - start)), "");
 }
 
 /* MBOX_STAT_* flags as "-" or a comma-separated list of words. */
@@ -142,7 +158,7 @@ void mbox_show_row(struct seq_file *m, const struct mbox *mb,
 {
 	unsigned int i;
 
-	seq_printf(m, "%-*s", MBOX_SHOW_NAME_WIDTH, mbox_show_name(mb));
+	mbox_show_name(m, mb, MBOX_SHOW_NAME_WIDTH);
 	for (i = 0; i < ARRAY_SIZE(mbox_show_fields); i++) {
 		seq_putc(m, ' ');
 		mbox_show_value(m, &mbox_show_fields[i], st,
@@ -162,7 +178,9 @@ void mbox_show_fdinfo(struct seq_file *m, const struct mbox *mb,
 {
 	unsigned int i;
 
-	seq_printf(m, "mbox-name:\t%s\n", mbox_show_name(mb));
+	seq_puts(m, "mbox-name:\t");
+	mbox_show_name(m, mb, 0);
+	seq_putc(m, '\n');
 	for (i = 0; i < ARRAY_SIZE(mbox_show_fields); i++) {
 		seq_printf(m, "mbox-%s:\t", mbox_show_fields[i].key);
 		mbox_show_value(m, &mbox_show_fields[i], st, 0);

@@ -87,7 +87,7 @@ static const unsigned long valid_dev[] = {
 static const unsigned long valid_box[] = {
 	MBOXIO_SEND, MBOXIO_RECV, MBOXIO_STAT, MBOXIO_SHUTDOWN,
 	MBOXIO_SENDV, MBOXIO_RECVV, MBOXIO_CALL, MBOXIO_REPLY,
-	MBOXIO_REPLY_RECV,
+	MBOXIO_REPLY_RECV, MBOXIO_NOTIFY, MBOXIO_NOTIFY_WAIT,
 };
 
 /*
@@ -153,15 +153,31 @@ static uint64_t some_ptr(struct fz *f, uint32_t size, bool out)
 
 static uint64_t some_name(struct fz *f)
 {
+#define X16	"0123456789abcdef"
+#define X64	X16 X16 X16 X16
+	/* Empty, a '/', or MBOX_NAME_MAX + 1 bytes long. */
 	static const char *const bad[] = {
-		"", "fz/x", "fz x", "fz\xff", "..\n",
-		"0123456789012345678901234567890123456789012345678901234567890123",
+		"", "fz/x", "/fz", "fz/", "//", X64 X64 X64 X64,
 	};
 	char *end;
 
 	switch (rnd(f, 10)) {
 	case 0:
-		return some_ptr(f, 64, false);
+		/*
+		 * A pointer that cannot be read. Not one into the scratch
+		 * areas: any bytes without a '/' are a name, and the fuzzer
+		 * could not unlink what it created from them.
+		 */
+		switch (rnd(f, 4)) {
+		case 0:
+			return 0;
+		case 1:
+			return (uintptr_t)mbox_bad_ptr();
+		case 2:
+			return 0xffffffff81000000ULL + rnd(f, 1 << 20);
+		default:
+			return 0x8000000000000000ULL | mbox_rand(&f->rng);
+		}
 	case 1:
 		return (uintptr_t)bad[rnd(f, 6)];
 	case 2:	/* valid characters up to a PROT_NONE page, no NUL */
@@ -292,6 +308,19 @@ static uint64_t make_arg(struct fz *f, unsigned long cmd)
 		rr->recv.deadline_ns = deadline(f, rr->recv.flags);
 		break;
 	}
+	case IOC_KIND(MBOXIO_NOTIFY):
+	case IOC_KIND(MBOXIO_NOTIFY_WAIT): {
+		struct mboxio_notify *nt = (void *)a;
+
+		nt->how = rnd(f, 8) ? rnd(f, 4) : some_u32(f, 5);
+		if (IOC_KIND(cmd) == IOC_KIND(MBOXIO_NOTIFY_WAIT))
+			nt->how = rnd(f, 8) ? 0 : 1;
+		/* Only the signal the fuzzer handles, or none. */
+		nt->signo = rnd(f, 2) ? 0 : SIGUSR1;
+		nt->value = rnd(f, 4) ? 0 : mbox_rand(&f->rng);
+		nt->token = rnd(f, 4) ? 0 : rnd(f, 64);
+		break;
+	}
 	case IOC_KIND(MBOXIO_SENDV):
 	case IOC_KIND(MBOXIO_RECVV): {
 		struct mboxio_batch *b = (void *)a;
@@ -348,6 +377,27 @@ static uint64_t make_arg(struct fz *f, unsigned long cmd)
 	if (!rnd(f, 12))
 		return some_ptr(f, 64, true);
 	return (uintptr_t)a;
+}
+
+/*
+ * A name as /proc/driver/mbox shows it back to its bytes, in place: a
+ * backslash and three octal digits are one byte (module/show.c).
+ */
+static void unescape_name(char *s)
+{
+	char *out = s;
+
+	while (*s) {
+		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' &&
+		    s[2] >= '0' && s[2] <= '7' && s[3] >= '0' && s[3] <= '7') {
+			*out++ = (char)((s[1] - '0') << 6 | (s[2] - '0') << 3 |
+					(s[3] - '0'));
+			s += 4;
+		} else {
+			*out++ = *s++;
+		}
+	}
+	*out = '\0';
 }
 
 static void count_err(int e)
@@ -583,7 +633,7 @@ static void empty_pool(void)
 static char *list_names(void)
 {
 	char *buf = mbox_read_file("/proc/driver/mbox"), *out, *line, *save;
-	char name[128];
+	char name[4 * MBOX_NAME_MAX + 2];
 	size_t len = 0;
 
 	if (!buf)
@@ -592,7 +642,7 @@ static char *list_names(void)
 	line = strtok_r(buf, "\n", &save);
 	for (line = strtok_r(NULL, "\n", &save); line;	/* skip the header */
 	     line = strtok_r(NULL, "\n", &save)) {
-		if (sscanf(line, "%127s", name) == 1 && name[0] != '(')
+		if (sscanf(line, "%1021s", name) == 1 && name[0] != '(')
 			len += sprintf(out + len, "%s\n", name);
 	}
 	free(buf);
@@ -603,7 +653,7 @@ static void test_fuzz(int dev, double secs)
 {
 	long before = mbox_count(dev), old_cap = mbox_param_read("max_capacity");
 	long old_size = mbox_param_read("max_msg_size");
-	char *names0 = list_names(), *names1, *line, *save, key[130];
+	char *names0 = list_names(), *names1, *line, *save, key[4 * MBOX_NAME_MAX + 4];
 	uint64_t seed = now_ns();
 	int i, st, leftovers = 0;
 	pid_t child;
@@ -643,6 +693,7 @@ static void test_fuzz(int dev, double secs)
 		snprintf(key, sizeof(key), "%s\n", line);
 		if (strstr(names0, key))
 			continue;
+		unescape_name(line);
 		if (mbox_unlink(dev, line) == 0)
 			leftovers++;
 	}

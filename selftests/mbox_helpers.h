@@ -605,6 +605,7 @@ static inline int mbox_errno_documented(int err)
 	case ENOENT: case EACCES: case ENOSPC: case EMFILE: case ENFILE:
 	case ENOMEM: case EMSGSIZE: case EPIPE: case EAGAIN: case ETIMEDOUT:
 	case EINTR: case EDQUOT: case E2BIG: case ECONNRESET: case ESRCH:
+	case EBUSY:
 		return 1;
 	}
 	return 0;

@@ -20,7 +20,7 @@ static const char *const columns[] = {
 #define NR_COLS (sizeof(columns) / sizeof(columns[0]))
 
 struct pline {
-	char name[MBOX_NAME_MAX + 2];
+	char name[4 * MBOX_NAME_MAX + 2];	/* escaped: up to 4 bytes each */
 	unsigned long uid, gid, mode, capacity, msg_size, queued;
 	unsigned long long bytes;
 	unsigned long senders, receivers;
@@ -35,7 +35,7 @@ static int parse_line(const char *line, struct pline *pl)
 	int n;
 
 	memset(pl, 0, sizeof(*pl));
-	n = sscanf(line, "%64s %lu %lu %lo %lu %lu %lu %llu %lu %lu %llu %llu %63s %7s",
+	n = sscanf(line, "%1021s %lu %lu %lo %lu %lu %lu %llu %lu %lu %llu %llu %63s %7s",
 		   pl->name, &pl->uid, &pl->gid, &pl->mode, &pl->capacity,
 		   &pl->msg_size, &pl->queued, &pl->bytes, &pl->senders,
 		   &pl->receivers, &pl->sent, &pl->received, pl->flags, extra);
@@ -139,6 +139,36 @@ TEST_F(proc, proc_file_mode_and_unprivileged_read)
 		_exit(0);
 	}
 	EXPECT_EQ(0, mbox_reap(pid));
+	close(fd);
+}
+
+/*
+ * A name may hold any byte but '/': those that would split a column or a
+ * line, or could be taken for an escape or "(anonymous)", are shown as a
+ * backslash and three octal digits, as /proc/mounts does; fdinfo too.
+ */
+TEST_F(proc, odd_name_escaped)
+{
+	char name[64], want[128], key[160], *text;
+	struct pline pl;
+	int fd;
+
+	MBOX_SKIP_GUARD();
+	snprintf(name, sizeof(name), "(x y\\z\n\t\xe9%d", getpid());
+	snprintf(want, sizeof(want), "\\050x\\040y\\134z\\012\\011\\351%d",
+		 getpid());
+	mbox_track_name(name);
+	fd = mbox_create(self->dev, name, MBOX_FD_RDWR, 0600, 3, 1717);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(1, find_line(NULL, 3, 1717, &pl));
+	EXPECT_STREQ(want, pl.name);
+	snprintf(key, sizeof(key), "/proc/self/fdinfo/%d", fd);
+	text = mbox_read_file(key);
+	ASSERT_NE(NULL, text);
+	snprintf(key, sizeof(key), "mbox-name:\t%s\n", want);
+	EXPECT_NE(NULL, strstr(text, key)) TH_LOG("%s", text);
+	free(text);
+	EXPECT_EQ(0, mbox_unlink(self->dev, name));
 	close(fd);
 }
 

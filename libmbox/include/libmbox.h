@@ -214,7 +214,7 @@ struct mbox_usage {
 
 /*
  * mbox_create - create a mailbox and open it
- * @name:	1..name_max bytes of [A-Za-z0-9._-], or NULL for an anonymous
+ * @name:	1..name_max bytes of anything but '/', or NULL for an anonymous
  *		mailbox that only the returned fd (and its copies) reach.
  * @attr:	capacity, msg_size and mode; NULL for the defaults: a bounded
  *		mailbox of 16 messages of up to 8192 bytes, mode 0600.

@@ -266,11 +266,22 @@ TEST(attr_invalid_einval)
 TEST(names)
 {
 	char name[MBOX_NAME_MAX + 2];
-	const char *bad[] = { "", "a/b", "a b", "caf\xc3\xa9", "x\n", "a:b" };
+	const char *bad[] = { "", "a/b", "/a", "a/" };
+	const char *odd[] = { "a b", "caf\xc3\xa9", "x\n", "a:b", "(anonymous)" };
 	size_t i;
 	int mb;
 
 	REQUIRE_MBOX();
+
+	/* Any bytes but '/' are a name. */
+	for (i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
+		mb = mbox_create(odd[i], NULL, O_RDWR | O_CLOEXEC);
+		EXPECT_LE(0, mb) TH_LOG("create \"%s\": %d", odd[i], errno);
+		if (mb >= 0) {
+			EXPECT_EQ(0, mbox_unlink(odd[i]));
+			EXPECT_EQ(0, mbox_close(mb));
+		}
+	}
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		errno = 0;

@@ -93,7 +93,7 @@ m recv --help
 
 # --- info -----------------------------------------------------------------
 m info
-[ "$rc" -eq 0 ] && has "^abi_version: *[1-9][0-9]*$" && has "^name_max: *63$" && has "^max_msg_size: *[0-9]" &&
+[ "$rc" -eq 0 ] && has "^abi_version: *[1-9][0-9]*$" && has "^name_max: *255$" && has "^max_msg_size: *[0-9]" &&
 	has "^features: .*user_limits"
 result $? "info shows the ABI version and limits"
 [ "$rc" -eq 0 ] && has "^max_user_mailboxes: *[0-9]" && has "^max_user_bytes: *[0-9]" &&

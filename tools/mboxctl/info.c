@@ -18,6 +18,8 @@ static void print_features(uint64_t features)
 	} words[] = {
 		{ MBOX_FEATURE_USER_LIMITS, "user_limits" },
 		{ MBOX_FEATURE_SIZED_ARGS, "sized_args" },
+		{ MBOX_FEATURE_CALL, "call" },
+		{ MBOX_FEATURE_PRIORITY, "priority" },
 	};
 	const char *sep = "";
 	size_t i;

@@ -49,7 +49,7 @@ int cmd_ls(int argc, char **argv)
 		struct entry *e = &v[i];
 		char (*r)[72] = cells[i + 1];
 
-		snprintf(r[0], 72, "%s", e->name);
+		r[0][0] = '\0';	/* the name is printed from @v: it may be long */
 		user_name(e->uid, numeric, r[1], 72);
 		group_name(e->gid, numeric, r[2], 72);
 		snprintf(r[3], 72, "%04o", e->mode);
@@ -66,7 +66,7 @@ int cmd_ls(int argc, char **argv)
 	for (j = 0; j < NCOL; j++) {
 		width[j] = 0;
 		for (i = 0; i <= n; i++) {
-			int w = (int)strlen(cells[i][j]);
+			int w = (int)strlen(j || !i ? cells[i][j] : v[i - 1].name);
 
 			if (w > width[j])
 				width[j] = w;
@@ -77,10 +77,12 @@ int cmd_ls(int argc, char **argv)
 		for (j = 0; j < NCOL; j++) {
 			bool left = j <= 3 || j == NCOL - 1;
 
+			const char *s = j || !i ? cells[i][j] : v[i - 1].name;
+
 			if (j == NCOL - 1)
-				printf("%s\n", cells[i][j]);
+				printf("%s\n", s);
 			else
-				printf(left ? "%-*s  " : "%*s  ", width[j], cells[i][j]);
+				printf(left ? "%-*s  " : "%*s  ", width[j], s);
 		}
 	}
 	free(cells);

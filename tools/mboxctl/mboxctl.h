@@ -32,8 +32,11 @@
 
 #define MBOX_DEV		"/dev/mbox"
 #define MBOX_PROC		"/proc/driver/mbox"
-/* A name (at most 63 bytes) or "(anonymous)", with its NUL. */
-#define NAME_BUF		64
+/*
+ * A name as the listing shows it (up to 255 bytes, each escaped to at most
+ * four: module/show.c) or "(anonymous)", with its NUL.
+ */
+#define NAME_BUF		(4 * 255 + 1)
 
 enum {
 	EXIT_OK		= 0,

@@ -66,26 +66,31 @@
  * EFAULT
  *   an argument struct, name or buffer is not accessible.
  * EINVAL
- *   unknown flag bits, nonzero "must be 0" fields, a bad name (not
- *   1..MBOX_NAME_MAX bytes of [A-Za-z0-9._-]), mode bits outside 0777,
+ *   unknown flag bits, nonzero "must be 0" fields, a bad name (empty,
+ *   longer than MBOX_NAME_MAX bytes, or with a '/'), mode bits outside 0777,
  *   capacity above the max_capacity parameter, msg_size of 0 or above the
  *   max_msg_size parameter, no access bit in MBOX_FD_* flags,
  *   MBOX_MSG_DONTWAIT together with MBOX_MSG_DEADLINE, MBOX_MSG_REALTIME
  *   without MBOX_MSG_DEADLINE, a deadline_ns of 2^63 or more, a priority
- *   of MBOX_PRIO_MAX or more, a batch count above MBOX_BATCH_MAX, a
- *   struct shorter than its first version.
+ *   of MBOX_PRIO_MAX or more, MBOX_MSG_FULLSIZE on a send, a batch count
+ *   above MBOX_BATCH_MAX, a struct shorter than its first version; an
+ *   unknown MBOX_NOTIFY_* or a bad signal number (MBOXIO_NOTIFY).
  * EBADF
  *   send on a mailbox fd opened without MBOX_FD_SEND, receive without
  *   MBOX_FD_RECV, shutdown without MBOX_FD_SEND.
  * EEXIST
  *   MBOXIO_CREATE of a name that exists.
+ * EBUSY
+ *   MBOXIO_NOTIFY: a process is registered for the mailbox already.
  * ENOENT
  *   MBOXIO_OPEN or MBOXIO_UNLINK of a name that does not exist; a reply
  *   (MBOXIO_REPLY, MBOXIO_REPLY_RECV) to a handle not pending on
  *   this open file description: never given here, already answered, or
  *   given to another open file description; MBOXIO_CALL with a token that
  *   names no interrupted call of the calling thread on this open file
- *   description.
+ *   description; MBOXIO_NOTIFY_WAIT with a token that names no
+ *   MBOX_NOTIFY_THREAD registration of the calling process (never made,
+ *   or removed: MBOX_NOTIFY_REMOVE, a close by the registrant).
  * EACCES
  *   MBOXIO_OPEN asks for access the mailbox mode does not grant the
  *   caller; MBOXIO_UNLINK by someone other than the owner.
@@ -107,8 +112,10 @@
  * EMSGSIZE
  *   send: the message is longer than the mailbox msg_size. receive: the
  *   next message is longer than the buffer; the message stays queued and
- *   its length is in mboxio_recv.len. reply: longer than msg_size, or
- *   than the caller's reply_size; the handle stays valid.
+ *   its length is in mboxio_recv.len; with MBOX_MSG_FULLSIZE, the buffer
+ *   is smaller than msg_size (checked before anything else happens).
+ *   reply: longer than msg_size, or than the caller's reply_size; the
+ *   handle stays valid.
  * EPIPE
  *   send or call on a shut-down mailbox (also wakes blocked senders, whose
  *   messages are not delivered); receive on a shut-down mailbox with
@@ -145,8 +152,12 @@
 /* MBOXIO_INFO reports this; bumped when the ABI gains something new. */
 #define MBOX_ABI_VERSION	5
 
-/* Longest mailbox name in bytes, not counting the terminating NUL. */
-#define MBOX_NAME_MAX		63
+/*
+ * Longest mailbox name in bytes, not counting the terminating NUL: a name
+ * is any bytes but '/' and NUL, as a POSIX message queue's (after its
+ * leading '/') or a file name is.
+ */
+#define MBOX_NAME_MAX		255
 
 /* Message priorities are 0..MBOX_PRIO_MAX - 1, as POSIX's MQ_PRIO_MAX. */
 #define MBOX_PRIO_MAX		32768
@@ -175,8 +186,22 @@
 #define MBOX_MSG_DONTWAIT	0x1U	/* never wait: EAGAIN */
 #define MBOX_MSG_DEADLINE	0x2U	/* wait until deadline_ns */
 #define MBOX_MSG_REALTIME	0x4U	/* deadline_ns is CLOCK_REALTIME */
+#define MBOX_MSG_FULLSIZE	0x8U	/* receive: size must be >= msg_size */
 #define MBOX_MSG_ALL		(MBOX_MSG_DONTWAIT | MBOX_MSG_DEADLINE | \
-				 MBOX_MSG_REALTIME)
+				 MBOX_MSG_REALTIME | MBOX_MSG_FULLSIZE)
+
+/*
+ * MBOX_NOTIFY_*: mboxio_notify.how. The mailbox tells one registered
+ * process, once, when a message arrives while none was there to receive
+ * and no receiver waits, as POSIX mq_notify() does: by a signal
+ * (MBOX_NOTIFY_SIGNAL), by waking the thread waiting in
+ * MBOXIO_NOTIFY_WAIT (MBOX_NOTIFY_THREAD), or not at all
+ * (MBOX_NOTIFY_NONE, which only holds the registration until then).
+ */
+#define MBOX_NOTIFY_REMOVE	0U	/* remove the caller's registration */
+#define MBOX_NOTIFY_NONE	1U	/* register; tell nobody (SIGEV_NONE) */
+#define MBOX_NOTIFY_SIGNAL	2U	/* register; send a signal (SIGEV_SIGNAL) */
+#define MBOX_NOTIFY_THREAD	3U	/* register; wake MBOXIO_NOTIFY_WAIT */
 
 /*
  * MBOX_CALL_*: mboxio_call.flags, beside MBOX_MSG_*, which there rule only
@@ -247,7 +272,10 @@ struct mboxio_info {
  *	and struct mboxio_recvmsg_v2.
  *  MBOX_FEATURE_PRIORITY: message priorities (the priority fields of
  *	mboxio_send, mboxio_recv, mboxio_call, mboxio_sendmsg and
- *	mboxio_recvmsg) and MBOX_MSG_REALTIME deadlines.
+ *	mboxio_recvmsg), MBOX_MSG_REALTIME deadlines, MBOX_MSG_FULLSIZE,
+ *	names of up to 255 bytes of anything but '/', and arrival
+ *	notification (MBOXIO_NOTIFY, MBOXIO_NOTIFY_WAIT): what POSIX message
+ *	queues need (libmbox-mq).
  */
 #define MBOX_FEATURE_USER_LIMITS	0x1ULL
 #define MBOX_FEATURE_SIZED_ARGS		0x2ULL
@@ -579,6 +607,36 @@ struct mboxio_batch {
 	__u32 __pad;
 };
 
+/**
+ * struct mboxio_notify - arrival notification (MBOXIO_NOTIFY, _WAIT)
+ * @how:	MBOXIO_NOTIFY: MBOX_NOTIFY_*. MBOXIO_NOTIFY_WAIT: must be 0.
+ * @signo:	MBOX_NOTIFY_SIGNAL: the signal, 0 (send none) to _NSIG;
+ *		must be 0 otherwise.
+ * @value:	MBOX_NOTIFY_SIGNAL: the signal's si_value (sival_ptr, or
+ *		sival_int in its low 32 bits); otherwise must be 0.
+ * @token:	MBOXIO_NOTIFY: out: for MBOX_NOTIFY_THREAD, what to pass to
+ *		MBOXIO_NOTIFY_WAIT; 0 otherwise. MBOXIO_NOTIFY_WAIT: in.
+ *
+ * MBOXIO_NOTIFY registers the calling process (its thread group), on any
+ * mailbox fd: EBUSY if any process is registered. The registration is
+ * used up by the notification, and removed by MBOX_NOTIFY_REMOVE (a no-op
+ * for a process that is not the registrant) and whenever the registrant
+ * closes a file descriptor of the mailbox. The signal has si_code
+ * SI_MESGQ, si_pid and si_uid of the sender (its real uid), si_value
+ * from @value; it goes to a thread of the registrant that does not block
+ * it (else to the first thread), and not after the registrant has exec'd.
+ * MBOXIO_NOTIFY_WAIT waits, as a receive does (signals, no deadline),
+ * until the MBOX_NOTIFY_THREAD registration @token names is used up by a
+ * notification (0) or removed (ENOENT); until a thread has waited for it,
+ * a notified registration still counts as registered.
+ */
+struct mboxio_notify {
+	__u32 how;
+	__u32 signo;
+	__u64 value;
+	__u64 token;
+};
+
 /*
  * Each struct's size in its first version: the least a caller may pass.
  * MBOXIO_INFO's first version was 32 bytes (ABI version 1).
@@ -596,6 +654,7 @@ struct mboxio_batch {
 #define MBOXIO_CALL_SIZE_VER0		72
 #define MBOXIO_REPLY_SIZE_VER0		24
 #define MBOXIO_REPLY_RECV_SIZE_VER0	80
+#define MBOXIO_NOTIFY_SIZE_VER0		24
 
 /* The ioctl type byte, unused in Documentation/userspace-api/ioctl/ioctl-number.rst */
 #define MBOX_IOCTL_TYPE		0xBB
@@ -620,5 +679,7 @@ struct mboxio_batch {
 #define MBOXIO_CALL		_IOWR(MBOX_IOCTL_TYPE, 0x16, struct mboxio_call)
 #define MBOXIO_REPLY		_IOW(MBOX_IOCTL_TYPE, 0x17, struct mboxio_reply)
 #define MBOXIO_REPLY_RECV	_IOWR(MBOX_IOCTL_TYPE, 0x18, struct mboxio_reply_recv)
+#define MBOXIO_NOTIFY		_IOWR(MBOX_IOCTL_TYPE, 0x19, struct mboxio_notify)
+#define MBOXIO_NOTIFY_WAIT	_IOW(MBOX_IOCTL_TYPE, 0x1a, struct mboxio_notify)
 
 #endif /* _UAPI_LINUX_MBOX_H */
