@@ -36,6 +36,7 @@ KSRC		:= $(BUILD)/linux-src
 KSFT_DIR	:= $(KSRC)/tools/testing/selftests
 KSFT_INSTALL	:= $(BUILD)/kselftest
 LIBMBOX_SO	:= libmbox/libmbox.so.1
+LIBMBOX_MQ_SO	:= libmbox-mq/libmbox-mq.so.1
 
 # Worked out once per make; run and check re-run make after installing
 # packages, so a fresh machine gets a value too.
@@ -78,6 +79,7 @@ sparse: module
 
 lib:
 	$(MAKE) -C libmbox
+	$(MAKE) -C libmbox-mq
 
 examples: lib
 	$(MAKE) -C examples
@@ -98,20 +100,22 @@ selftests: framework lib
 	cp -R selftests $(KSFT_DIR)/mbox
 	$(MAKE) -C $(KSFT_DIR) TARGETS=mbox KHDR_INCLUDES="-isystem $(CURDIR)/uapi" \
 		KSFT_INSTALL_PATH=$(KSFT_INSTALL) install
-	@if [ -d libmbox/tests ]; then \
-		set -e; \
-		$(MAKE) -C libmbox KSFT_DIR=$(KSFT_DIR) tests; \
-		tests=$$($(MAKE) -s -C libmbox print-tests); \
-		mkdir -p $(KSFT_INSTALL)/libmbox; \
+	@set -e; for lib in libmbox libmbox-mq; do \
+		$(MAKE) -C $$lib KSFT_DIR=$(KSFT_DIR) tests; \
+		tests=$$($(MAKE) -s -C $$lib print-tests); \
+		mkdir -p $(KSFT_INSTALL)/$$lib; \
 		for t in $$tests; do \
-			cp libmbox/$$t $(KSFT_INSTALL)/libmbox/; \
-			echo "libmbox:$${t##*/}" >>$(KSFT_INSTALL)/kselftest-list.txt; \
+			cp $$lib/$$t $(KSFT_INSTALL)/$$lib/; \
+			echo "$$lib:$${t##*/}" >>$(KSFT_INSTALL)/kselftest-list.txt; \
 		done; \
-		if [ -f libmbox/tests/settings ]; then \
-			cp libmbox/tests/settings $(KSFT_INSTALL)/libmbox/; \
+		for t in $$($(MAKE) -s -C $$lib print-helpers 2>/dev/null); do \
+			cp $$lib/$$t $(KSFT_INSTALL)/$$lib/; \
+		done; \
+		if [ -f $$lib/tests/settings ]; then \
+			cp $$lib/tests/settings $(KSFT_INSTALL)/$$lib/; \
 		fi; \
-		echo "selftests: libmbox collection:" $$tests; \
-	fi
+		echo "selftests: $$lib collection:" $$tests; \
+	done
 	$(MAKE) -C tests/mboxctl KSFT_INSTALL=$(KSFT_INSTALL) install
 
 lint: framework
@@ -134,6 +138,7 @@ contract: framework
 # mboxctl and the man pages.
 install: lib tools
 	$(MAKE) -C libmbox install
+	$(MAKE) -C libmbox-mq install
 	$(MAKE) -C tools/mboxctl install
 	$(MAKE) -C man install
 
@@ -148,7 +153,7 @@ dkms-test:
 # Everything built, but not the extracted kernel files (slow to extract).
 clean-products:
 	@if [ -n "$(KDIR)" ]; then $(MAKE) -C module KDIR=$(KDIR) clean; fi
-	@for d in libmbox examples tools/mboxctl; do \
+	@for d in libmbox libmbox-mq examples tools/mboxctl; do \
 		if [ -f $$d/Makefile ]; then $(MAKE) -C $$d clean; fi; \
 	done
 	rm -rf $(KSFT_DIR)/mbox $(KSFT_INSTALL) $(BUILD)/*.cpio.gz $(BUILD)/vm-* $(BUILD)/sparse.log

@@ -45,7 +45,7 @@ do_install() {
 	if grep -q '^install:' "$top/Makefile" 2>/dev/null; then
 		make -C "$top" install DESTDIR="$root" PREFIX="$prefix"
 	else
-		for d in libmbox tools/mboxctl man; do
+		for d in libmbox libmbox-mq tools/mboxctl man; do
 			make -C "$top/$d" install DESTDIR="$root" PREFIX="$prefix" || return 1
 		done
 	fi
@@ -62,7 +62,8 @@ step "no file under include/linux (the distribution's headers)" check_own_dirs
 files=(
 	"lib/libmbox.so.$version" lib/libmbox.a lib/pkgconfig/libmbox.pc
 	include/libmbox.h include/mbox/linux/mbox.h bin/mboxctl
-	share/man/man7/mbox.7 share/man/man8/mboxctl.8
+	"lib/libmbox-mq.so.$version" lib/libmbox-mq.a lib/pkgconfig/libmbox-mq.pc
+	share/man/man7/mbox.7 share/man/man7/libmbox-mq.7 share/man/man8/mboxctl.8
 )
 for f in mbox_create mbox_open mbox_unlink mbox_close mbox_send mbox_recv \
 	 mbox_shutdown mbox_stat mbox_get_info; do
@@ -172,6 +173,38 @@ build_static() {
 }
 step "the program links statically against libmbox.a" build_static
 step "the static program runs the same" run_prog "$tmp/prog-static"
+
+# A POSIX mq program built with pkg-config's libmbox-mq: its mq_open() is
+# the library's (without the module: ENOSYS, not the kernel's queue).
+cat >"$tmp/mqprog.c" <<'PROG'
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <mqueue.h>
+#include <stdio.h>
+#include <string.h>
+
+int main(void)
+{
+	mqd_t q = mq_open("/install-test", O_RDWR | O_CREAT, 0600, NULL);
+
+	if (q != (mqd_t)-1) {
+		mq_close(q);
+		mq_unlink("/install-test");
+		return 0;
+	}
+	printf("mq_open: %s\n", strerror(errno));
+	return errno == ENOSYS ? 3 : 1;
+}
+PROG
+build_mq() {
+	# shellcheck disable=SC2046
+	cc -std=c11 -Wall -Wextra -Werror -o "$tmp/mqprog" "$tmp/mqprog.c" \
+		$(pc --libs libmbox-mq) &&
+	LD_LIBRARY_PATH=$root$prefix/lib ldd "$tmp/mqprog" | grep -q "libmbox-mq.so.1 => $root"
+}
+step "an mq program builds with \$(pkg-config --libs libmbox-mq) and loads it" build_mq
+step "the mq program runs on libmbox-mq (ENOSYS without /dev/mbox)" run_prog "$tmp/mqprog"
 
 check_mboxctl() {
 	local out rc

@@ -54,6 +54,7 @@ initramfs-check-debug: debug-module debug-selftests
 		$(DEBUG_SRC)/module/mbox.ko=/mbox.ko $(DEBUG_BUILD)/kselftest=/kselftest \
 		tools/mboxctl/mboxctl=/usr/bin/mboxctl \
 		$(foreach f,$(wildcard $(LIBMBOX_SO)),$(f)=/usr/lib/libmbox.so.1) \
+		$(foreach f,$(wildcard $(LIBMBOX_MQ_SO)),$(f)=/usr/lib/libmbox-mq.so.1) \
 		$(foreach f,$(STRESS_PROGS),$(f)=/stress/$(notdir $(f)))
 	cp $(DEBUG_BUILD)/kselftest/kselftest-list.txt $(DEBUG_BUILD)/check-debug-list.txt
 	@for f in $(STRESS_PROGS); do \

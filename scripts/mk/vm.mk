@@ -21,7 +21,8 @@ initramfs-check:
 		$(BUILD)/ksft-tests=/ksft-tests \
 		module/mbox.ko=/mbox.ko $(KSFT_INSTALL)=/kselftest \
 		tools/mboxctl/mboxctl=/usr/bin/mboxctl \
-		$(foreach f,$(wildcard $(LIBMBOX_SO)),$(f)=/usr/lib/libmbox.so.1)
+		$(foreach f,$(wildcard $(LIBMBOX_SO)),$(f)=/usr/lib/libmbox.so.1) \
+		$(foreach f,$(wildcard $(LIBMBOX_MQ_SO)),$(f)=/usr/lib/libmbox-mq.so.1)
 
 # run and check start a new make after installing packages, so that KVER
 # is worked out on a machine that has a kernel.
