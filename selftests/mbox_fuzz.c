@@ -125,18 +125,30 @@ static uint64_t rnd(struct fz *f, uint64_t n)
 	return n ? mbox_rand(&f->rng) % n : 0;
 }
 
-/* Somewhere to put @size bytes: mostly good, sometimes anything but. */
-static uint64_t some_ptr(struct fz *f, uint32_t size, bool out)
+/* A pointer no byte can be read through: NULL, unmapped, kernel, odd. */
+static uint64_t unreadable_ptr(struct fz *f)
 {
-	switch (rnd(f, 24)) {
+	switch (rnd(f, 4)) {
 	case 0:
 		return 0;
 	case 1:
 		return (uintptr_t)mbox_bad_ptr();
 	case 2:
 		return 0xffffffff81000000ULL + rnd(f, 1 << 20);
-	case 3:
+	default:
 		return 0x8000000000000000ULL | mbox_rand(&f->rng);
+	}
+}
+
+/* Somewhere to put @size bytes: mostly good, sometimes anything but. */
+static uint64_t some_ptr(struct fz *f, uint32_t size, bool out)
+{
+	switch (rnd(f, 24)) {
+	case 0:
+	case 1:
+	case 2:
+	case 3:
+		return unreadable_ptr(f);
 	case 4:
 		return (uintptr_t)ro_page + rnd(f, pg);
 	case 5:	/* straddles into PROT_NONE */
@@ -164,20 +176,11 @@ static uint64_t some_name(struct fz *f)
 	switch (rnd(f, 10)) {
 	case 0:
 		/*
-		 * A pointer that cannot be read. Not one into the scratch
-		 * areas: any bytes without a '/' are a name, and the fuzzer
-		 * could not unlink what it created from them.
+		 * Not some_ptr(): into the scratch areas, any bytes without
+		 * a '/' are a name, which the fuzzer would have to find to
+		 * unlink.
 		 */
-		switch (rnd(f, 4)) {
-		case 0:
-			return 0;
-		case 1:
-			return (uintptr_t)mbox_bad_ptr();
-		case 2:
-			return 0xffffffff81000000ULL + rnd(f, 1 << 20);
-		default:
-			return 0x8000000000000000ULL | mbox_rand(&f->rng);
-		}
+		return unreadable_ptr(f);
 	case 1:
 		return (uintptr_t)bad[rnd(f, 6)];
 	case 2:	/* valid characters up to a PROT_NONE page, no NUL */

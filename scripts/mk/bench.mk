@@ -22,6 +22,7 @@ bench-vm: bench-build
 	scripts/mkinitramfs.sh $(BUILD)/initramfs-bench.cpio.gz \
 		scripts/vm-init.sh=/init scripts/guest-bench.sh=/payload.sh \
 		module/mbox.ko=/mbox.ko $(LIBMBOX_SO)=/usr/lib/libmbox.so.1 \
+		$(LIBMBOX_MQ_SO)=/usr/lib/libmbox-mq.so.1 \
 		tools/bench/mbox-bench=/usr/bin/mbox-bench $(BENCH_DIR)/args=/bench-args
 	@failed=; for n in 1 2; do \
 		KVER=$(KVER) SMP=$$n BUILD=$(BUILD) VM_TIMEOUT=$(or $(VM_TIMEOUT),$(BENCH_TIMEOUT)) \
@@ -50,6 +51,7 @@ profile: bench-build
 	scripts/mkinitramfs.sh $(BUILD)/initramfs-profile.cpio.gz \
 		scripts/vm-init.sh=/init scripts/guest-profile.sh=/payload.sh \
 		module/mbox.ko=/mbox.ko $(LIBMBOX_SO)=/usr/lib/libmbox.so.1 \
+		$(LIBMBOX_MQ_SO)=/usr/lib/libmbox-mq.so.1 \
 		tools/bench/mbox-bench=/usr/bin/mbox-bench \
 		$(BENCH_DIR)/profile-args=/profile-args \
 		$$(readlink -f /usr/bin/perf)=/usr/bin/perf

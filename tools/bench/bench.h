@@ -81,7 +81,7 @@ struct mech {
 };
 
 extern const struct mech mech_mbox_rendezvous, mech_mbox_bounded, mech_mbox_batch;
-extern const struct mech mech_pipe, mech_posix_mq, mech_sysv_msg;
+extern const struct mech mech_pipe, mech_posix_mq, mech_mbox_mq, mech_sysv_msg;
 extern const struct mech mech_unix_seqpacket, mech_unix_dgram_mmsg;
 extern const struct mech mech_mbox_call;
 

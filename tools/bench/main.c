@@ -30,6 +30,7 @@ static const struct mech *all_mechs[] = {
 	&mech_mbox_call,
 	&mech_pipe,
 	&mech_posix_mq,
+	&mech_mbox_mq,
 	&mech_sysv_msg,
 	&mech_unix_seqpacket,
 	&mech_unix_dgram_mmsg,
