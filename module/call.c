@@ -194,6 +194,17 @@ int mbox_call_wait(struct mbox_file *mf, struct mbox_call *call,
 	struct mbox_msg *withdrawn;
 	int err;
 
+	/*
+	 * Waking the receiver usually asked for us to be preempted: let it
+	 * run now, while we are still runnable, as a return to user space
+	 * would let it (and a fully preemptible kernel would have at the
+	 * wakeup). Its reply then finds us runnable, and we need neither
+	 * to sleep nor to be woken for it.
+	 */
+	cond_resched();
+	/* Pairs with mbox_set_state(): a final state, and ours. */
+	if (smp_load_acquire(&call->w.state) != MBOX_W_WAITING)
+		return 0;
 	err = mbox_wait_reply(mb, &call->w, wait);
 	if (!err)
 		return 0;
