@@ -11,6 +11,8 @@
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/fs.h>
+#include <linux/ipc_namespace.h>
+#include <linux/nsproxy.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/stringify.h>
@@ -129,11 +131,46 @@ static long mbox_dev_info(unsigned int cmd, struct mboxio_info __user *uarg)
 	return mbox_arg_out(uarg, &info, sizeof(info), cmd);
 }
 
+/*
+ * MBOX_CREATE_MQ: a POSIX message queue's size, by the rules and the
+ * fs.mqueue settings of the caller's IPC namespace, as ipc/mqueue.c's
+ * mq_open() applies them: after the name exists (EEXIST) and queues_max
+ * (ENOSPC), which mbox_mq_may_create() checks first.
+ */
+static int mbox_mq_size(struct mboxio_create *args)
+{
+	const struct ipc_namespace *ipc = current->nsproxy->ipc_ns;
+	unsigned int msg_max = READ_ONCE(ipc->mq_msg_max);
+	unsigned int msgsize_max = READ_ONCE(ipc->mq_msgsize_max);
+
+	if (!args->capacity && !args->msg_size) {
+		args->capacity = min(msg_max, READ_ONCE(ipc->mq_msg_default));
+		args->msg_size = min(msgsize_max,
+				     READ_ONCE(ipc->mq_msgsize_default));
+		return 0;
+	}
+	if (!args->capacity || !args->msg_size)
+		return -EINVAL;
+	if ((args->capacity > msg_max || args->msg_size > msgsize_max) &&
+	    !capable(CAP_SYS_RESOURCE))
+		return -EINVAL;
+	return 0;
+}
+
+/* A capacity or msg_size the module parameters do not allow. */
+static bool mbox_size_invalid(const struct mboxio_create *args)
+{
+	return args->capacity > mbox_limit(&mbox_max_capacity) ||
+	       !args->msg_size ||
+	       args->msg_size > mbox_limit(&mbox_max_msg_size);
+}
+
 static long mbox_dev_create(unsigned int cmd, struct mboxio_create __user *uarg)
 {
 	char name[MBOX_NAME_MAX + 1];
 	struct mboxio_create args;
 	struct mbox *mb;
+	bool mq;
 	int fd, err;
 
 	BUILD_BUG_ON(sizeof(args) != 32);
@@ -141,13 +178,25 @@ static long mbox_dev_create(unsigned int cmd, struct mboxio_create __user *uarg)
 	err = mbox_arg_in(&args, sizeof(args), MBOXIO_CREATE_SIZE_VER0, cmd, uarg);
 	if (err)
 		return err;
+	mq = args.flags & MBOX_CREATE_MQ;
+	args.flags &= ~MBOX_CREATE_MQ;
 	if (!mbox_fd_flags_valid(args.flags) || args.__pad ||
-	    (args.mode & ~0777) ||
-	    args.capacity > mbox_limit(&mbox_max_capacity) ||
-	    !args.msg_size || args.msg_size > mbox_limit(&mbox_max_msg_size))
+	    (args.mode & ~0777))
+		return -EINVAL;
+	/* A queue's sizes are checked where mq_open() checks them. */
+	if (!mq && mbox_size_invalid(&args))
 		return -EINVAL;
 	if (args.name) {
 		err = mbox_name_from_user(name, args.name);
+		if (err)
+			return err;
+	}
+	if (mq) {
+		err = mbox_mq_may_create(args.name ? name : NULL);
+		if (!err)
+			err = mbox_mq_size(&args);
+		if (!err && mbox_size_invalid(&args))
+			err = -EINVAL;
 		if (err)
 			return err;
 	}
@@ -155,6 +204,7 @@ static long mbox_dev_create(unsigned int cmd, struct mboxio_create __user *uarg)
 	mb = mbox_new(&args);
 	if (!mb)
 		return -ENOMEM;
+	mb->mq = mq;
 	err = mbox_charge_creator(mb);
 	if (err)
 		goto out_put;

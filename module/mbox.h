@@ -315,6 +315,9 @@ struct mbox_wakeups {
  * @linked:		in the name table. Written under the registry mutex;
  *			stat reads it locklessly (READ_ONCE).
  * @name:		NUL-terminated name; empty for an anonymous mailbox.
+ * @mq:			made as a POSIX message queue (MBOX_CREATE_MQ):
+ *			counts against fs.mqueue.queues_max; immutable once
+ *			registered.
  * @capacity:		0 for rendezvous; immutable.
  * @msg_size:		largest payload; immutable.
  * @mode:		permission bits; immutable.
@@ -398,6 +401,7 @@ struct mbox {
 	struct hlist_node hnode;
 	bool linked;
 	char name[MBOX_NAME_MAX + 1];
+	bool mq;
 	u32 capacity;
 	u32 msg_size;
 	umode_t mode;
@@ -452,6 +456,9 @@ struct mbox {
  * @all:	its mailboxes, named or anonymous, in creation order;
  *		registry mutex.
  * @nr:		entries on @all, against max_mailboxes; registry mutex.
+ * @nr_mq:	those of them made as POSIX message queues (MBOX_CREATE_MQ),
+ *		against the IPC namespace's fs.mqueue.queues_max; registry
+ *		mutex.
  */
 struct mbox_ns {
 	struct fsnotify_mark mark;
@@ -462,6 +469,7 @@ struct mbox_ns {
 	bool dead;
 	struct list_head all;
 	unsigned int nr;
+	unsigned int nr_mq;
 };
 
 /**
@@ -628,6 +636,7 @@ void mbox_msg_cache_drain(struct mbox *mb);
 extern struct mutex mbox_registry_lock;
 int mbox_name_from_user(char *name, u64 uptr);
 int mbox_register(struct mbox *mb, const char *name);
+int mbox_mq_may_create(const char *name);
 void mbox_unregister(struct mbox *mb);
 void mbox_forget(struct mbox *mb);
 struct mbox *mbox_unhash_one(struct mbox_ns *ns);

@@ -18,6 +18,8 @@
 #include <linux/capability.h>
 #include <linux/cred.h>
 #include <linux/hashtable.h>
+#include <linux/ipc_namespace.h>
+#include <linux/nsproxy.h>
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
 #include <linux/fs.h>
@@ -57,6 +59,18 @@ int mbox_name_from_user(char *name, u64 uptr)
 	return 0;
 }
 
+/*
+ * Whether @nr_mq POSIX message queues (MBOX_CREATE_MQ) are as many as the
+ * caller's IPC namespace's fs.mqueue.queues_max allows; CAP_SYS_RESOURCE
+ * exceeds it, as for ipc/mqueue.c's queues.
+ */
+static bool mbox_mq_full(unsigned int nr_mq)
+{
+	unsigned int max = READ_ONCE(current->nsproxy->ipc_ns->mq_queues_max);
+
+	return nr_mq >= max && !capable(CAP_SYS_RESOURCE);
+}
+
 static u32 mbox_name_hash(const struct mbox_ns *ns, const char *name)
 {
 	return full_name_hash(ns, name, strlen(name));
@@ -74,6 +88,32 @@ static struct mbox *mbox_find(const struct mbox_ns *ns, const char *name)
 		if (mb->ns == ns && !strcmp(mb->name, name))
 			return mb;
 	return NULL;
+}
+
+/**
+ * mbox_mq_may_create() - what mq_open() checks before a new queue's sizes
+ * @name:	its validated name, or NULL
+ *
+ * A POSIX message queue (MBOX_CREATE_MQ) that exists is EEXIST and one
+ * past fs.mqueue.queues_max ENOSPC before its attributes are looked at,
+ * as in ipc/mqueue.c. mbox_register() checks both again, under the same
+ * lock, when it enters the mailbox.
+ *
+ * Return: 0, -EEXIST or -ENOSPC.
+ */
+int mbox_mq_may_create(const char *name)
+{
+	struct mbox_ns *ns;
+	int err = 0;
+
+	mutex_lock(&mbox_registry_lock);
+	ns = mbox_ns_current(false);	/* NULL: none yet */
+	if (name && ns && mbox_find(ns, name))
+		err = -EEXIST;
+	else if (mbox_mq_full(ns ? ns->nr_mq : 0))
+		err = -ENOSPC;
+	mutex_unlock(&mbox_registry_lock);
+	return err;
 }
 
 /**
@@ -102,7 +142,8 @@ int mbox_register(struct mbox *mb, const char *name)
 		err = -EEXIST;
 		goto out_unlock;
 	}
-	if (ns->nr >= mbox_limit(&mbox_max_mailboxes)) {
+	if (ns->nr >= mbox_limit(&mbox_max_mailboxes) ||
+	    (mb->mq && mbox_mq_full(ns->nr_mq))) {
 		err = -ENOSPC;
 		goto out_unlock;
 	}
@@ -110,6 +151,7 @@ int mbox_register(struct mbox *mb, const char *name)
 	mb->ns = ns;
 	list_add_tail(&mb->node, &ns->all);
 	ns->nr++;
+	ns->nr_mq += mb->mq;
 	if (name) {
 		strscpy(mb->name, name, sizeof(mb->name));
 		mbox_get(mb);
@@ -161,6 +203,7 @@ void mbox_forget(struct mbox *mb)
 	mutex_lock(&mbox_registry_lock);
 	list_del(&mb->node);
 	mb->ns->nr--;
+	mb->ns->nr_mq -= mb->mq;
 	mutex_unlock(&mbox_registry_lock);
 	mbox_ns_put(mb->ns);
 }

@@ -125,6 +125,20 @@ static uint64_t rnd(struct fz *f, uint64_t n)
 	return n ? mbox_rand(&f->rng) % n : 0;
 }
 
+/* Whether the kernel writes to memory that @cmd's struct points to. */
+static bool writes_through(unsigned long cmd)
+{
+	switch (IOC_KIND(cmd)) {
+	case IOC_KIND(MBOXIO_RECV):
+	case IOC_KIND(MBOXIO_RECVV):
+	case IOC_KIND(MBOXIO_CALL):
+	case IOC_KIND(MBOXIO_REPLY_RECV):
+		return true;
+	default:
+		return false;
+	}
+}
+
 /* A pointer no byte can be read through: NULL, unmapped, kernel, odd. */
 static uint64_t unreadable_ptr(struct fz *f)
 {
@@ -374,8 +388,14 @@ static uint64_t make_arg(struct fz *f, unsigned long cmd)
 		memset(a, 0xa5, 64);
 		break;
 	}
-	/* Now and then a flipped bit anywhere in the struct. */
-	if (!rnd(f, 8))
+	/*
+	 * Now and then a flipped bit anywhere in the struct; not in one the
+	 * kernel writes through (a receive's buffer, a batch's vector, a
+	 * reply buffer): a pointer into the scratch area with one bit
+	 * flipped can point into the fuzzer's own stacks or libc's data,
+	 * and the kernel would then corrupt the fuzzer, not test itself.
+	 */
+	if (!rnd(f, 8) && !writes_through(cmd))
 		a[rnd(f, 48)] ^= 1 << rnd(f, 8);
 	if (!rnd(f, 12))
 		return some_ptr(f, 64, true);

@@ -352,4 +352,121 @@ TEST_F(notify, fullsize_receive)
 	close(fd);
 }
 
+/* An fs.mqueue setting of the test's IPC namespace: read, or write. */
+static long mq_sysctl(const char *name, long val)
+{
+	char path[64], buf[32];
+	FILE *f;
+	long old = -1;
+
+	snprintf(path, sizeof(path), "/proc/sys/fs/mqueue/%s", name);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &old) != 1)
+		old = -1;
+	fclose(f);
+	if (val >= 0) {
+		f = fopen(path, "w");
+		if (!f)
+			return -1;
+		snprintf(buf, sizeof(buf), "%ld", val);
+		fputs(buf, f);
+		if (fclose(f))
+			return -1;
+	}
+	return old;
+}
+
+/*
+ * MBOX_CREATE_MQ: 0 and 0 take msg_default and msgsize_default; an
+ * unprivileged creator is held to msg_max, msgsize_max and queues_max,
+ * root is not; the module's own bounds apply to both.
+ */
+TEST_F(notify, mq_create_limits)
+{
+	static const char *const names[] = {
+		"msg_default", "msgsize_default", "msg_max", "msgsize_max",
+		"queues_max",
+	};
+	struct mboxio_create c = { .flags = MBOX_FD_RDWR | MBOX_CREATE_MQ,
+				   .mode = 0600 };
+	struct mboxio_stat st;
+	long saved[5];
+	unsigned int i;
+	pid_t pid;
+	int fd;
+
+	MBOX_SKIP_GUARD();
+	for (i = 0; i < 5; i++) {
+		saved[i] = mq_sysctl(names[i], -1);
+		if (saved[i] < 0)
+			SKIP(return, "no /proc/sys/fs/mqueue/%s", names[i]);
+	}
+	ASSERT_LE(0, mq_sysctl("msg_max", 6));
+	ASSERT_LE(0, mq_sysctl("msgsize_max", 4096));
+	ASSERT_LE(0, mq_sysctl("msg_default", 5));
+	ASSERT_LE(0, mq_sysctl("msgsize_default", 1000));
+
+	fd = mbox_ioctl(self->dev, MBOXIO_CREATE, &c);
+	EXPECT_LE(0, fd);
+	if (fd >= 0) {
+		ASSERT_EQ(0, mbox_stat(fd, &st));
+		EXPECT_EQ(5U, st.capacity);
+		EXPECT_EQ(1000U, st.msg_size);
+		close(fd);
+	}
+	/* One of the two 0 alone is not "the defaults". */
+	c.capacity = 3;
+	EXPECT_EQ(-EINVAL, mbox_ioctl(self->dev, MBOXIO_CREATE, &c));
+	/* Root may exceed msg_max; not the module's max_capacity. */
+	c.capacity = 7;
+	c.msg_size = 4097;
+	fd = mbox_ioctl(self->dev, MBOXIO_CREATE, &c);
+	EXPECT_LE(0, fd);
+	close(fd);
+	c.capacity = mbox_param_read("max_capacity") + 1;
+	EXPECT_EQ(-EINVAL, mbox_ioctl(self->dev, MBOXIO_CREATE, &c));
+
+	for (i = 0; i < 2; i++) {
+		/* Then queues_max 0: it comes first, as in ipc/mqueue.c. */
+		if (i)
+			ASSERT_LE(0, mq_sysctl("queues_max", 0));
+		pid = mbox_fork();
+		ASSERT_LE(0, pid);
+		if (pid == 0) {
+			struct mboxio_create u = c;
+			int want = i ? -ENOSPC : -EINVAL;
+
+			CHILD_CHECK(mbox_become(USER_UID, USER_GID, 0, NULL) == 0);
+			u.capacity = 7;
+			u.msg_size = 100;
+			CHILD_CHECK(mbox_ioctl(self->dev, MBOXIO_CREATE, &u) == want);
+			u.capacity = 6;
+			u.msg_size = 4097;
+			CHILD_CHECK(mbox_ioctl(self->dev, MBOXIO_CREATE, &u) == want);
+			u.msg_size = 4096;
+			if (i)
+				CHILD_CHECK(mbox_ioctl(self->dev, MBOXIO_CREATE,
+						       &u) == -ENOSPC);
+			/* Not a queue: mbox's own limits only. */
+			u.flags &= ~MBOX_CREATE_MQ;
+			u.capacity = 7;
+			fd = mbox_ioctl(self->dev, MBOXIO_CREATE, &u);
+			CHILD_CHECK(fd >= 0);
+			_exit(0);
+		}
+		EXPECT_EQ(0, mbox_reap(pid));
+	}
+	/* Root: queues_max does not hold it. */
+	c.capacity = 1;
+	c.msg_size = 8;
+	fd = mbox_ioctl(self->dev, MBOXIO_CREATE, &c);
+	EXPECT_LE(0, fd);
+	close(fd);
+
+	for (i = 0; i < 5; i++)
+		mq_sysctl(names[i], saved[i]);
+}
+
 TEST_HARNESS_MAIN

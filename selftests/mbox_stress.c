@@ -62,6 +62,7 @@ struct msg_hdr {
 struct shared {
 	int stop;
 	int failed;
+	int opened;	/* children that opened the mailbox by name */
 	char why[512];
 	int32_t tx_pid[NSENDERS];
 	uint64_t sent_ok[NSENDERS];	/* next number = messages sent */
@@ -484,8 +485,10 @@ static void run_scenario(int dev, const struct scenario *sc, double secs)
 			int rfd = fd;
 
 			/* The first consumer uses the inherited fd. */
-			if (i2)
+			if (i2) {
 				rfd = mbox_open(dev, name, MBOX_FD_RECV);
+				__atomic_fetch_add(&sh->opened, 1, __ATOMIC_SEQ_CST);
+			}
 			if (rfd < 0)
 				fail("open for receive: %s", strerror(-rfd));
 			else
@@ -500,6 +503,7 @@ static void run_scenario(int dev, const struct scenario *sc, double secs)
 			int sfd = mbox_open(dev, name, MBOX_FD_SEND);
 			int j;
 
+			__atomic_fetch_add(&sh->opened, 1, __ATOMIC_SEQ_CST);
 			for (j = 0; j < NTHR_TX; j++)
 				sh->tx_pid[i2 * NTHR_TX + j] = getpid();
 			if (sfd < 0)
@@ -509,8 +513,17 @@ static void run_scenario(int dev, const struct scenario *sc, double secs)
 			_exit(0);
 		}
 	}
-	/* The name is not needed any more: unlink it while everyone works. */
-	usleep(20000);
+	/*
+	 * The name is not needed any more once every child has opened it:
+	 * unlink it while everyone works.
+	 */
+	{
+		uint64_t end = now_ns() + MS(10000);
+
+		while (__atomic_load_n(&sh->opened, __ATOMIC_SEQ_CST) <
+		       NPROC_RX - 1 + NPROC_TX && now_ns() < end)
+			usleep(1000);
+	}
 	rc = mbox_unlink(dev, name);
 	if (rc)
 		fail("unlink: %s", strerror(-rc));

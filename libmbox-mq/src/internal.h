@@ -23,10 +23,6 @@
 
 #define MBOX_DEV_PATH	"/dev/mbox"
 
-/* What a NULL attr gives, as Linux's fs.mqueue.msg_default and msgsize_default. */
-#define MQ_DEFAULT_MAXMSG	10
-#define MQ_DEFAULT_MSGSIZE	8192
-
 _Static_assert(MQ_PRIO_MAX == MBOX_PRIO_MAX, "mq and mbox priorities agree");
 
 /* util.c */

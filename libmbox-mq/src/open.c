@@ -33,12 +33,15 @@ static int mq_open_errno(int err)
 static int mq_create(const char *name, __u32 fd_flags, mode_t mode,
 		     const struct mq_attr *attr)
 {
+	/*
+	 * A NULL attr is 0 and 0: the module takes the IPC namespace's
+	 * fs.mqueue.msg_default and msgsize_default, and applies its other
+	 * fs.mqueue limits (MBOX_CREATE_MQ), as the kernel's mq_open() does.
+	 */
 	struct mboxio_create c = {
 		.name = (uintptr_t)name,
-		.flags = fd_flags,
+		.flags = fd_flags | MBOX_CREATE_MQ,
 		.mode = mode & 0777,
-		.capacity = MQ_DEFAULT_MAXMSG,
-		.msg_size = MQ_DEFAULT_MSGSIZE,
 	};
 	struct mq_attr a;
 

@@ -697,6 +697,103 @@ SCENARIO(not_owner)
 	step(l, "unlink by owner", o->unlink(name));
 }
 
+/* An fs.mqueue setting: the old value; -1 if it cannot be read. */
+static long mq_sysctl(const char *name, long val)
+{
+	char path[64];
+	long old = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/sys/fs/mqueue/%s", name);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (fscanf(f, "%ld", &old) != 1)
+		old = -1;
+	fclose(f);
+	f = val >= 0 ? fopen(path, "w") : NULL;
+	if (f) {
+		fprintf(f, "%ld", val);
+		fclose(f);
+	}
+	return old;
+}
+
+/* The errno of a create as nobody (0: it worked). */
+static int nobody_creates(const struct mq_ops *o, const char *name,
+			  long maxmsg, long msgsize)
+{
+	struct mq_attr a = { .mq_maxmsg = maxmsg, .mq_msgsize = msgsize };
+	pid_t pid = fork();
+	int st, q;
+
+	if (pid == 0) {
+		if (setgid(65534) || setuid(65534))
+			_exit(255);
+		q = o->open(name, O_RDWR | O_CREAT, 0600, &a);
+		_exit(q < 0 ? errno : 0);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st);
+}
+
+static void check_sysctls(struct __test_metadata *_metadata, struct log *l)
+{
+	EXPECT_LOG(l, "NULL attr 4 300");
+	EXPECT_LOG(l, "root over msg_max=ok");
+	EXPECT_LOG(l, "nobody: over msg_max EINVAL, over msgsize_max EINVAL, queues_max ENOSPC");
+}
+
+/*
+ * The fs.mqueue settings of the IPC namespace: defaults for a NULL attr,
+ * and the bounds an unprivileged creator is held to.
+ */
+SCENARIO(sysctls)
+{
+	static const char *const names[] = {
+		"msg_default", "msgsize_default", "msg_max", "msgsize_max",
+		"queues_max",
+	};
+	struct mq_attr a = { .mq_maxmsg = 7, .mq_msgsize = 100 };
+	long saved[5];
+	char name[64];
+	unsigned int i;
+	int q, e[3];
+
+	for (i = 0; i < 5; i++)
+		saved[i] = mq_sysctl(names[i], -1);
+	mq_sysctl("msg_max", 6);
+	mq_sysctl("msgsize_max", 4096);
+	mq_sysctl("msg_default", 4);
+	mq_sysctl("msgsize_default", 300);
+	qname(name, sizeof(name), o, "sys");
+	q = step(l, "NULL attr", o->open(name, O_RDWR | O_CREAT, 0666, NULL));
+	if (q >= 0 && o->getattr(q, &a) == 0)
+		note(l, "NULL attr %ld %ld", a.mq_maxmsg, a.mq_msgsize);
+	if (q >= 0)
+		o->close(q);
+	o->unlink(name);
+	a.mq_maxmsg = 7;
+	a.mq_msgsize = 100;
+	q = step(l, "root over msg_max", o->open(name, O_RDWR | O_CREAT, 0666, &a));
+	if (q >= 0)
+		o->close(q);
+	o->unlink(name);
+
+	e[0] = nobody_creates(o, name, 7, 100);
+	e[1] = nobody_creates(o, name, 6, 4097);
+	/* queues_max comes first, whatever the sizes. */
+	mq_sysctl("queues_max", 0);
+	e[2] = nobody_creates(o, name, 6, 4097);
+	note(l, "nobody: over msg_max %s, over msgsize_max %s, queues_max %s",
+	     strerrorname_np(e[0]) ?: "?", strerrorname_np(e[1]) ?: "?",
+	     strerrorname_np(e[2]) ?: "?");
+	for (i = 0; i < 5; i++)
+		if (saved[i] >= 0)
+			mq_sysctl(names[i], saved[i]);
+}
+
 /*
  * A program built against the C library alone, started with
  * LD_PRELOAD=libmbox-mq.so.1, makes its queue a mailbox: the library's

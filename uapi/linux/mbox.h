@@ -69,7 +69,9 @@
  *   unknown flag bits, nonzero "must be 0" fields, a bad name (empty,
  *   longer than MBOX_NAME_MAX bytes, or with a '/'), mode bits outside 0777,
  *   capacity above the max_capacity parameter, msg_size of 0 or above the
- *   max_msg_size parameter, no access bit in MBOX_FD_* flags,
+ *   max_msg_size parameter, MBOX_CREATE_MQ sizes above the IPC
+ *   namespace's fs.mqueue.msg_max or msgsize_max (without
+ *   CAP_SYS_RESOURCE), no access bit in MBOX_FD_* flags,
  *   MBOX_MSG_DONTWAIT together with MBOX_MSG_DEADLINE, MBOX_MSG_REALTIME
  *   without MBOX_MSG_DEADLINE, a deadline_ns of 2^63 or more, a priority
  *   of MBOX_PRIO_MAX or more, MBOX_MSG_FULLSIZE on a send, a batch count
@@ -98,7 +100,8 @@
  *   namespace bypasses both, for owners mapped there.
  * ENOSPC
  *   MBOXIO_CREATE while max_mailboxes mailboxes exist in the caller's IPC
- *   namespace.
+ *   namespace, or with MBOX_CREATE_MQ while its fs.mqueue.queues_max such
+ *   mailboxes do (without CAP_SYS_RESOURCE).
  * EDQUOT
  *   MBOXIO_CREATE by a user (real uid) who owns max_user_mailboxes
  *   mailboxes already, or a create or send whose memory would take the
@@ -177,6 +180,20 @@
 #define MBOX_FD_CLOEXEC		0x8U	/* O_CLOEXEC on the new fd */
 #define MBOX_FD_ALL		(MBOX_FD_RDWR | MBOX_FD_NONBLOCK | \
 				 MBOX_FD_CLOEXEC)
+
+/**
+ * DOC: POSIX message queues
+ *
+ * MBOX_CREATE_MQ (mboxio_create.flags, beside MBOX_FD_*) makes the mailbox
+ * a POSIX message queue (libmbox-mq), under the caller's IPC namespace's
+ * fs.mqueue settings, as ipc/mqueue.c applies them: a capacity and
+ * msg_size of 0 and 0 take msg_default and msgsize_default (each at most
+ * msg_max, msgsize_max); without CAP_SYS_RESOURCE a capacity above
+ * msg_max or a msg_size above msgsize_max is EINVAL, and a new one while
+ * queues_max such mailboxes exist in the namespace is ENOSPC. The
+ * module's own limits apply too.
+ */
+#define MBOX_CREATE_MQ		0x100U
 
 /*
  * MBOX_MSG_*: how a send or receive waits (mboxio_send.flags,
@@ -292,7 +309,7 @@ struct mboxio_info {
  * struct mboxio_create - create a mailbox (MBOXIO_CREATE)
  * @name:	user pointer to a NUL-terminated name, or 0 for an anonymous
  *		mailbox that only the returned fd (and its copies) reaches.
- * @flags:	MBOX_FD_* for the returned fd.
+ * @flags:	MBOX_FD_* for the returned fd, and MBOX_CREATE_MQ.
  * @mode:	permission bits (0777 at most), masked by the caller's umask.
  * @capacity:	0 for a rendezvous mailbox, else how many messages may queue.
  * @msg_size:	largest message in bytes, 1..max_msg_size.
