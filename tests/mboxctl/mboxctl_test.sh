@@ -192,6 +192,15 @@ m recv "$p.q" --verbose
 	[ "$(sed -n 2p "$out")" = verbose ]
 result $? "recv --verbose: seq, the sender's pid, uid, gid and length"
 
+m send "$p.q" low
+m send "$p.q" --priority 9 urgent
+m send "$p.q" -p 32767 first
+m recv "$p.q" --count 3
+[ "$rc" -eq 0 ] && [ "$(printf 'first\nurgent\nlow')" = "$(cat "$out")" ]
+result $? "send --priority: higher priorities are received first"
+m send "$p.q" --priority 32768 x
+expect 2 "send --priority 32768: exit 2" "invalid --priority"
+
 m send "$p.q" "$(printf '%0200d' 0)"
 expect 1 "send longer than msg_size: exit 1, EMSGSIZE" "Message too long"
 printf '%0129d' 0 | run "$MBOXCTL" send "$p.q"
