@@ -341,9 +341,11 @@ static bool mbox_msg_before(const struct mbox_pq_node *n,
 	       container_of(pos, struct mbox_msg, node)->order;
 }
 
-static void mbox_queue_insert(struct mbox *mb, struct mbox_msg *msg)
+static void mbox_queue_insert(struct mbox *mb, struct mbox_msg *msg,
+			      bool put_back)
 {
-	mbox_pq_add(&mb->queue, &msg->node, mbox_msg_before);
+	/* A new message is the youngest: no order to compare. */
+	mbox_pq_add(&mb->queue, &msg->node, put_back ? mbox_msg_before : NULL);
 	if (msg->call) {
 		/* Not taken (again): its caller may still withdraw it. */
 		msg->call->req = msg;
@@ -359,7 +361,7 @@ static void mbox_enqueue(struct mbox *mb, struct mbox_msg *msg)
 {
 	msg->order = mb->arrivals++;
 	mb->sent++;
-	mbox_queue_insert(mb, msg);
+	mbox_queue_insert(mb, msg, false);
 }
 
 /*
@@ -874,7 +876,7 @@ void mbox_recv_undo(struct mbox *mb, struct mbox_msg *msg)
 	}
 	atomic_dec(&mb->taking);
 	mb->received--;
-	mbox_queue_insert(mb, msg);
+	mbox_queue_insert(mb, msg, true);
 	mbox_dispatch(mb, &wq);
 	spin_unlock(&mb->lock);
 	mbox_wakeups_flush(&wq);
