@@ -607,7 +607,7 @@ int mbox_recvv_sized(int mb, struct mbox_msgvec *vec, unsigned int count,
  * mbox_call - send a request and wait for its reply, in one system call
  * @mb:		a mailbox fd with write access.
  * @req:	the request, delivered to a receiver like any message (in
- *		the same FIFO order), which learns that a reply is awaited
+ *		the same order, at priority 0), which learns that a reply is awaited
  *		from info.reply_id.
  * @req_len:	its length (at most the mailbox's msg_size).
  * @reply:	where the reply goes.
