@@ -117,7 +117,6 @@ int mbox_notify_set(struct mbox *mb, const struct mboxio_notify *args,
 			mbox_notify_changed(mb);
 		}
 	} else if (mb->notify) {
-		old = n;	/* not ours to install */
 		err = -EBUSY;
 	} else {
 		mb->notify = n;
@@ -126,9 +125,15 @@ int mbox_notify_set(struct mbox *mb, const struct mboxio_notify *args,
 	}
 	spin_unlock(&mb->lock);
 
-	mbox_notify_free(old);
-	wake_up_all(&mb->notify_wq);
-	return err;
+	if (err) {
+		mbox_notify_free(n);	/* nothing changed: nobody to wake */
+		return err;
+	}
+	if (old) {
+		mbox_notify_free(old);
+		wake_up_all(&mb->notify_wq);
+	}
+	return 0;
 }
 
 /**

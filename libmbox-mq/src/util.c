@@ -49,39 +49,39 @@ int __mq_dev_ioctl(unsigned long cmd, void *arg)
 /*
  * The caller's memory, reached as the kernel reaches it: a bad pointer is
  * EFAULT, as for a system call, never a crash in the library. The copy is
- * a process_vm_readv()/writev() on ourselves; where a seccomp policy
- * forbids those (EPERM, ENOSYS), a plain copy.
+ * a process_vm_readv()/writev() on ourselves (@to_user picks which);
+ * where a seccomp policy forbids those (EPERM, ENOSYS), a plain copy.
  */
-int __mq_read_user(void *dst, const void *user, size_t len)
+static int mq_copy_user(void *dst, const void *src, size_t len, int to_user)
 {
-	struct iovec local = { .iov_base = dst, .iov_len = len };
-	struct iovec remote = { .iov_base = (void *)user, .iov_len = len };
-	ssize_t n = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+	struct iovec local = {
+		.iov_base = (void *)(to_user ? src : dst), .iov_len = len,
+	};
+	struct iovec remote = {
+		.iov_base = (void *)(to_user ? dst : src), .iov_len = len,
+	};
+	ssize_t n = to_user ?
+		process_vm_writev(getpid(), &local, 1, &remote, 1, 0) :
+		process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
 
 	if (n == (ssize_t)len)
 		return 0;
 	if (n < 0 && (errno == EPERM || errno == ENOSYS)) {
-		memcpy(dst, user, len);
+		memcpy(dst, src, len);
 		return 0;
 	}
 	errno = EFAULT;
 	return -1;
 }
 
+int __mq_read_user(void *dst, const void *user, size_t len)
+{
+	return mq_copy_user(dst, user, len, 0);
+}
+
 int __mq_write_user(void *user, const void *src, size_t len)
 {
-	struct iovec local = { .iov_base = (void *)src, .iov_len = len };
-	struct iovec remote = { .iov_base = user, .iov_len = len };
-	ssize_t n = process_vm_writev(getpid(), &local, 1, &remote, 1, 0);
-
-	if (n == (ssize_t)len)
-		return 0;
-	if (n < 0 && (errno == EPERM || errno == ENOSYS)) {
-		memcpy(user, src, len);
-		return 0;
-	}
-	errno = EFAULT;
-	return -1;
+	return mq_copy_user(user, src, len, 1);
 }
 
 /*
