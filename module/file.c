@@ -53,7 +53,8 @@ static ktime_t mbox_deadline_to_host(u64 deadline_ns)
 
 /*
  * Parse the MBOX_MSG_* waiting rules shared by send and receive (@recv),
- * and MBOX_MSG_FULLSIZE, which only a receive takes. A CLOCK_REALTIME
+ * and MBOX_MSG_FULLSIZE and MBOX_MSG_LEASE, which only a receive takes
+ * (and MBOX_MSG_LEASE only a single one: MBOXIO_RECVV refuses it). A CLOCK_REALTIME
  * deadline needs no translation: time namespaces offset only the
  * monotonic and boot clocks.
  */
@@ -65,7 +66,7 @@ static int mbox_wait_from_user(const struct file *file, u32 flags,
 
 	if (flags & ~MBOX_MSG_ALL)
 		return -EINVAL;
-	if ((flags & MBOX_MSG_FULLSIZE) && !recv)
+	if ((flags & (MBOX_MSG_FULLSIZE | MBOX_MSG_LEASE)) && !recv)
 		return -EINVAL;
 	if ((flags & MBOX_MSG_DONTWAIT) && (flags & MBOX_MSG_DEADLINE))
 		return -EINVAL;
@@ -78,6 +79,7 @@ static int mbox_wait_from_user(const struct file *file, u32 flags,
 	wait->nowait = (flags & MBOX_MSG_DONTWAIT) ||
 		       (file->f_flags & O_NONBLOCK);
 	wait->fullsize = flags & MBOX_MSG_FULLSIZE;
+	wait->lease = flags & MBOX_MSG_LEASE;
 	wait->clock = realtime ? CLOCK_REALTIME : CLOCK_MONOTONIC;
 	wait->deadline = KTIME_MAX;
 	if ((flags & MBOX_MSG_DEADLINE) && deadline_ns != KTIME_MAX)
@@ -104,30 +106,50 @@ static int mbox_prio_from_user(u32 prio)
 }
 
 /*
- * A message of @len bytes at @buf from the caller, for @mf's mailbox. An
- * ioctl is a request the calling task makes itself, so its message carries
- * the caller's credentials, as SCM_CREDENTIALS does (write(2) differs:
- * mbox_file_write_iter()), and the caller's user pays for it. If @call,
- * the call is made too, charged to the same user, for the message to be
- * the request of.
+ * An ioctl is a request the calling task makes itself: what it sends
+ * carries the caller's credentials, as SCM_CREDENTIALS does (write(2)
+ * differs: mbox_file_write_iter()), and the caller's user pays for what it
+ * makes the kernel hold. The file's opener is usually that user, and its
+ * accounting is at hand; another's is looked up, and mbox_caller_put()
+ * drops it again.
+ */
+static int mbox_caller_get(struct mbox_file *mf, struct mbox_sender *caller)
+{
+	caller->cred = current_cred();
+	caller->user = mf->opener;
+	caller->file = NULL;
+	if (!uid_eq(caller->cred->uid, mf->opener->uid)) {
+		caller->user = mbox_user_get(caller->cred->uid);
+		if (!caller->user)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static void mbox_caller_put(struct mbox_file *mf, struct mbox_sender *caller)
+{
+	if (caller->user != mf->opener)
+		mbox_user_put(caller->user);
+}
+
+/*
+ * A message of @len bytes at @buf from the caller, for @mf's mailbox. If
+ * @call, the call is made too, charged to the same user, for the message
+ * to be the request of.
  */
 static struct mbox_msg *mbox_msg_from_user(struct mbox_file *mf, u64 buf,
 					   u32 len, u32 prio,
 					   struct mbox_call **call,
 					   u32 reply_size)
 {
-	struct mbox_sender sender = {
-		.cred = current_cred(),
-		.user = mf->opener,
-	};
+	struct mbox_sender sender;
 	struct mbox_msg *msg;
 	struct iov_iter from;
+	int err;
 
-	if (!uid_eq(sender.cred->uid, mf->opener->uid)) {
-		sender.user = mbox_user_get(sender.cred->uid);
-		if (!sender.user)
-			return ERR_PTR(-ENOMEM);
-	}
+	err = mbox_caller_get(mf, &sender);
+	if (err)
+		return ERR_PTR(err);
 	iov_iter_ubuf(&from, ITER_SOURCE, u64_to_user_ptr(buf), len);
 	msg = mbox_msg_new(mf->mb, &from, &sender);
 	if (!IS_ERR(msg))
@@ -142,8 +164,7 @@ static struct mbox_msg *mbox_msg_from_user(struct mbox_file *mf, u64 buf,
 			msg->call = *call;
 		}
 	}
-	if (sender.user != mf->opener)
-		mbox_user_put(sender.user);
+	mbox_caller_put(mf, &sender);
 	return msg;
 }
 
@@ -256,13 +277,15 @@ static void mbox_recv_finish(struct mbox *mb, struct mbox_msg *msg,
  * handle (@reply_id) it was given, if any; should its caller have given
  * up, or a thread sharing the file have answered with that handle
  * already, nobody waits for the request any more and mbox_recv_undo()
- * drops it.
+ * drops it. Once both copies are done the message is gone, or, received
+ * on @lease, held by the lease from now on (for @lease_ns); a lease that
+ * is not started is freed.
  *
  * Return: the message length, or -EFAULT.
  */
 static int mbox_copy_out(struct mbox_file *mf, struct mbox_msg *msg, u64 buf,
-			 u64 reply_id, void __user *uout, const void *out,
-			 size_t out_len)
+			 u64 reply_id, struct mbox_lease *lease, u64 lease_ns,
+			 void __user *uout, const void *out, size_t out_len)
 {
 	int len = msg->len;
 
@@ -271,10 +294,43 @@ static int mbox_copy_out(struct mbox_file *mf, struct mbox_msg *msg, u64 buf,
 		if (reply_id)
 			mbox_call_unaccept(mf, msg);
 		mbox_recv_undo(mf->mb, msg);
+		if (lease)
+			mbox_lease_free(lease);
 		return -EFAULT;
 	}
-	mbox_recv_finish(mf->mb, msg, reply_id);
+	if (lease)
+		mbox_lease_start(mf, lease, msg, lease_ns);
+	else
+		mbox_recv_finish(mf->mb, msg, reply_id);
 	return len;
+}
+
+/*
+ * The lease record for a receive with MBOX_MSG_LEASE (@wait), made before
+ * the claim; NULL without. A struct that cannot carry the handle back
+ * (ending before @lease_id) cannot lease, and a lease_ns without a lease
+ * to time is a caller's mistake.
+ */
+static struct mbox_lease *mbox_lease_for(struct mbox_file *mf,
+					 const struct mbox_wait *wait,
+					 const struct mboxio_recv *args,
+					 size_t end)
+{
+	struct mbox_sender lessee;
+	struct mbox_lease *lease;
+	int err;
+
+	if (!wait->lease)
+		return args->lease_ns ? ERR_PTR(-EINVAL) : NULL;
+	if (end < offsetofend(struct mboxio_recv, lease_id) ||
+	    args->lease_ns > KTIME_MAX)
+		return ERR_PTR(-EINVAL);
+	err = mbox_caller_get(mf, &lessee);
+	if (err)
+		return ERR_PTR(err);
+	lease = mbox_lease_new(&lessee);
+	mbox_caller_put(mf, &lessee);
+	return lease;
 }
 
 /*
@@ -309,16 +365,28 @@ static long mbox_recv_args(struct mbox_file *mf, struct mboxio_recv *args,
 	const size_t start = offsetof(struct mboxio_recv, len);
 	const size_t end = min(sizeof(*args), usize);
 	struct mbox_delivery dlv;
+	struct mbox_lease *lease;
 	struct mbox_msg *msg;
 
-	BUILD_BUG_ON(sizeof(*args) != 64);
+	BUILD_BUG_ON(sizeof(*args) != 80);
 	BUILD_BUG_ON(start != 24);
 
 	if (mbox_recv_size_ok(mf, wait, args->size))
 		return -EMSGSIZE;
+	lease = mbox_lease_for(mf, wait, args, end);
+	if (IS_ERR(lease))
+		return PTR_ERR(lease);
 	msg = mbox_claim_for(mf->mb, args->size, wait, &uarg->len);
-	if (IS_ERR(msg))
+	if (IS_ERR(msg)) {
+		if (lease)
+			mbox_lease_free(lease);
 		return PTR_ERR(msg);
+	}
+	if (lease && msg->call) {
+		/* A request is answered, never leased: see struct mboxio_recv. */
+		mbox_lease_free(lease);
+		lease = NULL;
+	}
 	mbox_delivery_fill(&dlv, msg);
 	args->len = msg->len;
 	args->pid = dlv.pid;
@@ -326,14 +394,15 @@ static long mbox_recv_args(struct mbox_file *mf, struct mboxio_recv *args,
 	args->gid = dlv.gid;
 	args->seq = msg->seq;
 	args->priority = msg->node.prio;
-	args->__pad = 0;
+	args->deliveries = msg->deliveries;
+	args->lease_id = lease ? lease->id : 0;
 	args->reply_id = mbox_take_call(mf, msg,
 					end >= offsetofend(struct mboxio_recv,
 							   reply_id));
 	/* The output half, as far as the caller's struct goes. */
-	return mbox_copy_out(mf, msg, args->buf, args->reply_id,
-			     (void __user *)uarg + start, (char *)args + start,
-			     end - start);
+	return mbox_copy_out(mf, msg, args->buf, args->reply_id, lease,
+			     args->lease_ns, (void __user *)uarg + start,
+			     (char *)args + start, end - start);
 }
 
 static long mbox_ioctl_recv(struct file *file, struct mbox_file *mf,
@@ -369,7 +438,7 @@ static long mbox_ioctl_reply_recv(struct file *file, struct mbox_file *mf,
 	struct mbox_wait wait;
 	int ret;
 
-	BUILD_BUG_ON(sizeof(args) != 88);
+	BUILD_BUG_ON(sizeof(args) != 104);
 	BUILD_BUG_ON(offsetof(struct mboxio_reply_recv, recv) != 24);
 
 	if (!(file->f_mode & FMODE_READ))
@@ -644,7 +713,7 @@ static int mbox_recv_one(struct mbox_file *mf, void __user *um, u32 size,
 	m.reply_id = mbox_take_call(mf, msg,
 				    end >= offsetofend(struct mboxio_recvmsg_v2,
 						       reply_id));
-	ret = mbox_copy_out(mf, msg, m.msg.buf, m.reply_id, um + start,
+	ret = mbox_copy_out(mf, msg, m.msg.buf, m.reply_id, NULL, 0, um + start,
 			    (char *)&m + start, end - start);
 	return ret < 0 ? ret : 0;
 }
@@ -664,6 +733,9 @@ static long mbox_ioctl_recvv(struct file *file, struct mbox_file *mf,
 				   MBOXIO_RECVMSG_SIZE_VER0, true);
 	if (err)
 		return err;
+	/* Its elements have no field for a lease's handle. */
+	if (wait.lease)
+		return -EINVAL;
 
 	uvec = u64_to_user_ptr(args.vec);
 	for (i = 0; i < args.count; i++, wait.nowait = true) {
@@ -717,6 +789,28 @@ static long mbox_ioctl_notify_wait(struct mbox *mb, unsigned int cmd,
 	return mbox_notify_wait(mb, args.token);
 }
 
+/* Commit, release or extend a lease taken through this file (lease.c). */
+static long mbox_ioctl_lease(struct file *file, struct mbox_file *mf,
+			     unsigned int cmd, struct mboxio_lease __user *uarg)
+{
+	struct mboxio_lease args;
+	int err;
+
+	BUILD_BUG_ON(sizeof(args) != MBOXIO_LEASE_SIZE_VER0);
+
+	if (!(file->f_mode & FMODE_READ))
+		return -EBADF;
+	err = mbox_arg_in(&args, sizeof(args), MBOXIO_LEASE_SIZE_VER0, cmd,
+			  uarg);
+	if (err)
+		return err;
+	if (args.__pad || args.op < MBOX_LEASE_COMMIT ||
+	    args.op > MBOX_LEASE_EXTEND || args.lease_ns > KTIME_MAX ||
+	    (args.op != MBOX_LEASE_EXTEND && args.lease_ns))
+		return -EINVAL;
+	return mbox_lease_end(mf, args.lease_id, args.op, args.lease_ns);
+}
+
 static long mbox_ioctl_stat(struct mbox *mb, unsigned int cmd,
 			    struct mboxio_stat __user *uarg)
 {
@@ -755,6 +849,8 @@ static long mbox_file_ioctl(struct file *file, unsigned int cmd,
 		return mbox_ioctl_notify(mb, cmd, uarg);
 	case MBOX_IOC_KIND(MBOXIO_NOTIFY_WAIT):
 		return mbox_ioctl_notify_wait(mb, cmd, uarg);
+	case MBOX_IOC_KIND(MBOXIO_LEASE):
+		return mbox_ioctl_lease(file, mf, cmd, uarg);
 	case MBOX_IOC_KIND(MBOXIO_SENDV):
 		return mbox_ioctl_sendv(file, mf, cmd, uarg);
 	case MBOX_IOC_KIND(MBOXIO_RECVV):
@@ -777,6 +873,7 @@ static void mbox_wait_from_kiocb(const struct kiocb *iocb,
 	wait->nowait = (iocb->ki_filp->f_flags & O_NONBLOCK) ||
 		       (iocb->ki_flags & IOCB_NOWAIT);
 	wait->fullsize = false;
+	wait->lease = false;
 	wait->clock = CLOCK_MONOTONIC;
 	wait->deadline = KTIME_MAX;
 }
@@ -875,6 +972,7 @@ static int mbox_file_release(struct inode *inode, struct file *file)
 	struct mbox_file *mf = file->private_data;
 
 	mbox_call_file_release(mf);
+	mbox_lease_file_release(mf);
 	mbox_user_put(mf->opener);
 	mbox_put(mf->mb);
 	kfree(mf);
@@ -924,6 +1022,7 @@ int mbox_install_fd(struct mbox *mb, u32 fd_flags)
 	mf->mb = mb;
 	mf->calls = RB_ROOT;
 	mf->parked = RB_ROOT;
+	mf->leases = RB_ROOT;
 	mf->opener = mbox_user_get(current_uid());	/* f_cred's uid */
 	if (!mf->opener) {
 		err = -ENOMEM;

@@ -119,6 +119,7 @@ struct mbox *mbox_new(const struct mboxio_create *args)
 	init_waitqueue_head(&mb->wait_wq);
 	init_waitqueue_head(&mb->notify_wq);
 	init_waitqueue_head(&mb->poll_wq);
+	mbox_lease_init(mb);
 	mbox_msg_cache_init(mb);
 	/* Called from an ioctl on one of our files: the module is pinned. */
 	__module_get(THIS_MODULE);
@@ -164,6 +165,7 @@ static void mbox_free(struct kref *ref)
 	/* No file and no name refer to it: nobody can be waiting on it. */
 	WARN_ON_ONCE(!mbox_pq_empty(&mb->senders) ||
 		     !mbox_pq_empty(&mb->receivers) || atomic_read(&mb->taking));
+	mbox_lease_destroy(mb);
 	while ((msg = mbox_queue_first(mb))) {
 		mbox_pq_del(&mb->queue, &msg->node);
 		mbox_msg_free(mb, msg);
@@ -372,8 +374,10 @@ static void mbox_enqueue(struct mbox *mb, struct mbox_msg *msg)
  */
 static void mbox_take(struct mbox *mb, struct mbox_msg *msg)
 {
-	if (!msg->seq)
+	if (!msg->seq) {
 		msg->seq = ++mb->last_seq;
+		msg->deliveries++;
+	}
 	if (msg->call) {
 		/* Taken: its caller can no longer withdraw it. */
 		msg->call->req = NULL;
@@ -873,6 +877,7 @@ void mbox_recv_undo(struct mbox *mb, struct mbox_msg *msg)
 	if (msg->seq == mb->last_seq) {
 		mb->last_seq--;
 		msg->seq = 0;
+		msg->deliveries--;
 	}
 	atomic_dec(&mb->taking);
 	mb->received--;
@@ -880,6 +885,28 @@ void mbox_recv_undo(struct mbox *mb, struct mbox_msg *msg)
 	mbox_dispatch(mb, &wq);
 	spin_unlock(&mb->lock);
 	mbox_wakeups_flush(&wq);
+}
+
+/**
+ * mbox_recv_requeue() - a claimed message was delivered, and comes back
+ * @mb:		the mailbox, locked
+ * @msg:	a message claimed by mbox_recv_claim() and copied out: a
+ *		released lease's (lease.c)
+ * @wq:		wakeups to issue once the lock is dropped
+ *
+ * It goes back in line where it was (mbox_queue_insert()), keeping the
+ * slot it never gave up, and stays counted as received: that delivery
+ * happened. It loses its number, to be numbered again, and counted as
+ * delivered once more, by the receiver that takes it next.
+ */
+void mbox_recv_requeue(struct mbox *mb, struct mbox_msg *msg,
+		       struct mbox_wakeups *wq)
+{
+	lockdep_assert_held(&mb->lock);
+	msg->seq = 0;
+	atomic_dec(&mb->taking);
+	mbox_queue_insert(mb, msg, true);
+	mbox_dispatch(mb, wq);
 }
 
 /**
@@ -937,6 +964,7 @@ void mbox_stat(struct mbox *mb, struct mboxio_stat *st,
 	st->queued = mb->queued;
 	st->waiting_senders = mb->nr_senders;
 	st->waiting_receivers = mb->nr_receivers;
+	st->leased = mb->leased;
 	st->queued_bytes = mb->queued_bytes;
 	st->sent = mb->sent;
 	st->received = mb->received;

@@ -43,6 +43,7 @@
 #include <linux/uaccess.h>
 #include <linux/uidgid.h>
 #include <linux/wait.h>
+#include <linux/workqueue.h>
 
 #undef pr_fmt
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -92,7 +93,8 @@ struct mbox_limit {
 
 /* Every MBOX_FEATURE_* this module implements: MBOXIO_INFO reports it. */
 #define MBOX_FEATURES	(MBOX_FEATURE_USER_LIMITS | MBOX_FEATURE_SIZED_ARGS | \
-			 MBOX_FEATURE_CALL | MBOX_FEATURE_PRIORITY)
+			 MBOX_FEATURE_CALL | MBOX_FEATURE_PRIORITY | \
+			 MBOX_FEATURE_LEASE)
 
 /* The module parameters (main.c). */
 extern struct mbox_limit mbox_max_mailboxes;
@@ -237,7 +239,11 @@ static inline bool mbox_pq_empty(const struct mbox_pq *pq)
  *		queued in this order, so a message put back after a fault
  *		goes back where it was.
  * @seq:	delivery number, given when a receiver first claims it; 0
- *		before. A message put back after a fault keeps its number.
+ *		before. A message put back after a fault keeps its number; one
+ *		whose lease is released loses it, to get a new one when it
+ *		is delivered again.
+ * @deliveries:	how many times it was delivered: counted when it gets a
+ *		@seq (mbox_take()), and not again while it keeps that one.
  * @call:	the call it is the request of (a reference held), or NULL for
  *		a one-way message or a reply. Cleared only by whoever owns
  *		the message (call.c).
@@ -255,6 +261,7 @@ struct mbox_msg {
 	kgid_t gid;
 	u64 order;
 	u64 seq;
+	u32 deliveries;
 	struct mbox_call *call;
 	u32 len;
 	u8 *data;
@@ -346,12 +353,16 @@ struct mbox_wakeups {
  * @nr_senders:		entries on @senders; also read locklessly
  *			(READ_ONCE) by mbox_recv_done().
  * @nr_receivers:	entries on @receivers; as @nr_senders.
- * @taking:		messages claimed by receivers still copying them out.
- *			Changed under @lock, except that a successful copy
+ * @taking:		messages claimed by receivers and not gone: still
+ *			being copied out, or out on lease. Changed under
+ *			@lock, except that a successful copy (or a commit)
  *			drops it without the lock (mbox_recv_done()). A
  *			bounded mailbox keeps @queued + @taking <= @capacity:
  *			a claimed message keeps its slot until it is gone, so
  *			one put back always has room.
+ * @leased:		of @taking, those out on lease (lease.c).
+ * @lease_deadlines:	leases with a deadline, soonest leftmost, by their
+ *			@dl_node (lease.c).
  * @arrivals:		messages that ever entered the mailbox; the next
  *			message's @order.
  * @sent:		messages accepted (queued, or claimed from a
@@ -381,6 +392,10 @@ struct mbox_wakeups {
  *			(waitqueue_active() after a full barrier); a poller
  *			issues one between poll_wait() and reading the state
  *			(mbox_file_poll()).
+ * @lease_work:		ends the leases whose deadline has passed (lease.c);
+ *			armed, under @lock, for the soonest deadline; runs
+ *			only while the mailbox lives (mbox_free() cancels
+ *			it).
  * @cache_lock:		protects @cache and @nr_cached, nothing else. Taken
  *			without @lock held and never nested with it.
  * @cache:		spare messages for senders to fill (msg.c), linked
@@ -419,6 +434,8 @@ struct mbox {
 	u32 nr_senders;
 	u32 nr_receivers;
 	atomic_t taking;
+	u32 leased;
+	struct rb_root_cached lease_deadlines;
 	u64 arrivals;
 	u64 sent;
 	u64 received;
@@ -429,6 +446,7 @@ struct mbox {
 	wait_queue_head_t wait_wq;
 	wait_queue_head_t notify_wq;
 	wait_queue_head_t poll_wq;
+	struct delayed_work lease_work;
 
 	spinlock_t cache_lock;	/* see @cache_lock above */
 	struct list_head cache;
@@ -482,12 +500,49 @@ struct mbox_ns {
  *		by reply handle (struct mbox_call.srv_node); mb->lock.
  * @parked:	calls made through this file whose wait a signal
  *		interrupted, by token (struct mbox_call.park_node); mb->lock.
+ * @leases:	messages received on lease through this file, by handle
+ *		(struct mbox_lease.file_node); mb->lock.
  */
 struct mbox_file {
 	struct mbox *mb;
 	struct mbox_user *opener;
 	struct rb_root calls;
 	struct rb_root parked;
+	struct rb_root leases;
+};
+
+/**
+ * struct mbox_lease - a message out on lease (lease.c)
+ * @id:		the handle: from a 64-bit counter, never 0 and never
+ *		reused; immutable.
+ * @user:	the lessee's accounting, charged @charge bytes for this
+ *		record until it is freed (reference held); immutable.
+ * @charge:	bytes charged to @user; immutable.
+ *
+ * Under mb->lock, from mbox_lease_start() until the lease ends:
+ * @holder:	the file that received it: the lease is on its @leases
+ *		tree, through @file_node. The file outlives the lease
+ *		(mbox_lease_file_release()).
+ * @file_node:	in @holder->leases.
+ * @dl_node:	in mb->lease_deadlines when @deadline is not KTIME_MAX,
+ *		else cleared (RB_EMPTY_NODE()).
+ * @deadline:	CLOCK_MONOTONIC time the lease ends by itself, or
+ *		KTIME_MAX.
+ * @msg:	the message; the lease owns it (a receiver's claim: it
+ *		counts in mb->taking) until it ends.
+ * @gc:		once ended by the deadline work: on its list of records to
+ *		free after it drops the lock.
+ */
+struct mbox_lease {
+	u64 id;
+	struct mbox_user *user;
+	u32 charge;
+	struct mbox_file *holder;
+	struct rb_node file_node;
+	struct rb_node dl_node;
+	ktime_t deadline;
+	struct mbox_msg *msg;
+	struct list_head gc;
 };
 
 /**
@@ -552,12 +607,14 @@ struct mbox_call {
  * struct mbox_wait - how long a send or receive may wait
  * @nowait:	fail with -EAGAIN rather than wait.
  * @fullsize:	receive: MBOX_MSG_FULLSIZE (file.c).
+ * @lease:	receive: MBOX_MSG_LEASE (file.c).
  * @clock:	CLOCK_MONOTONIC, or CLOCK_REALTIME (MBOX_MSG_REALTIME).
  * @deadline:	absolute time on @clock to give up at, or KTIME_MAX.
  */
 struct mbox_wait {
 	bool nowait;
 	bool fullsize;
+	bool lease;
 	clockid_t clock;
 	ktime_t deadline;
 };
@@ -592,6 +649,8 @@ struct mbox_msg *mbox_recv_claim(struct mbox *mb, u32 size,
 				 const struct mbox_wait *wait, u32 *needed);
 void mbox_recv_done(struct mbox *mb, struct mbox_msg *msg);
 void mbox_recv_undo(struct mbox *mb, struct mbox_msg *msg);
+void mbox_recv_requeue(struct mbox *mb, struct mbox_msg *msg,
+		       struct mbox_wakeups *wq);
 void mbox_shutdown(struct mbox *mb);
 void mbox_stat(struct mbox *mb, struct mboxio_stat *st,
 	       struct user_namespace *ns);
@@ -621,6 +680,16 @@ void mbox_notify_deliver(struct mbox_wakeups *wq);
 int mbox_notify_wait(struct mbox *mb, u64 token);
 void mbox_notify_flush(struct mbox *mb);
 void mbox_notify_destroy(struct mbox *mb);
+
+/* lease.c: leased receives */
+void mbox_lease_init(struct mbox *mb);
+void mbox_lease_destroy(struct mbox *mb);
+struct mbox_lease *mbox_lease_new(const struct mbox_sender *lessee);
+void mbox_lease_free(struct mbox_lease *lease);
+void mbox_lease_start(struct mbox_file *mf, struct mbox_lease *lease,
+		      struct mbox_msg *msg, u64 lease_ns);
+int mbox_lease_end(struct mbox_file *mf, u64 id, u32 op, u64 lease_ns);
+void mbox_lease_file_release(struct mbox_file *mf);
 
 /* msg.c: message memory */
 void mbox_msg_cache_init(struct mbox *mb);

@@ -230,6 +230,7 @@ struct mbox_msg *mbox_msg_new(struct mbox *mb, struct iov_iter *from,
 	msg->node.prio = 0;
 	msg->order = 0;
 	msg->seq = 0;
+	msg->deliveries = 0;
 	msg->len = len;
 	msg->pid = get_pid(task_tgid(current));
 	msg->uid = sender->cred->euid;

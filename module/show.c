@@ -55,6 +55,7 @@ static const struct mbox_show_field mbox_show_fields[] = {
 	MBOX_SHOW("bytes",	"queued-bytes",	queued_bytes,	U64,	10),
 	MBOX_SHOW("senders",	"senders",	waiting_senders, U32,	8),
 	MBOX_SHOW("receivers",	"receivers",	waiting_receivers, U32,	9),
+	MBOX_SHOW("leased",	"leased",	leased,		U32,	6),
 	MBOX_SHOW("sent",	"sent",		sent,		U64,	12),
 	MBOX_SHOW("received",	"received",	received,	U64,	12),
 	MBOX_SHOW("flags",	"flags",	flags,		FLAGS,	0),

@@ -200,6 +200,61 @@ TEST_F(abi, batches_grow)
 	close(fd);
 }
 
+/*
+ * ABI version 6 grew the receive struct (lease_ns, lease_id) and added
+ * MBOXIO_LEASE: version 5's 64-byte receive still works and learns the
+ * delivery count (its last field, a pad before); MBOXIO_LEASE grows as
+ * every command does.
+ */
+TEST_F(abi, lease_grows)
+{
+	struct mboxio_recv r = { 0 };
+	struct mboxio_lease l = { .op = MBOX_LEASE_RELEASE };
+	char buf[8];
+	uint8_t b[96];
+	unsigned int i;
+	int fd;
+
+	MBOX_SKIP_GUARD();
+	fd = mbox_create(self->dev, NULL, MBOX_FD_RDWR, 0600, 4, 8);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, mbox_send(fd, "v", 1, 0, 0));
+
+	/* Version 5's receive: 64 bytes written, no more. */
+	r.buf = (uintptr_t)buf;
+	r.size = sizeof(buf);
+	memcpy(filled(b, sizeof(b), 0x5a), &r, 64);
+	EXPECT_EQ(1, mbox_ioctl(fd, resized(MBOXIO_RECV, 64), b));
+	memcpy(&r, b, 64);
+	EXPECT_EQ(1U, r.deliveries);
+	for (i = 64; i < sizeof(b); i++)
+		EXPECT_EQ(0x5a, b[i]);
+	/* ... and cannot lease: it could not learn the handle. */
+	ASSERT_EQ(0, mbox_send(fd, "w", 1, 0, 0));
+	memset(&r, 0, sizeof(r));
+	r.buf = (uintptr_t)buf;
+	r.size = sizeof(buf);
+	r.flags = MBOX_MSG_LEASE;
+	memcpy(filled(b, sizeof(b), 0), &r, 64);
+	EXPECT_EQ(-EINVAL, mbox_ioctl(fd, resized(MBOXIO_RECV, 64), b));
+	/* The current struct leases; a newer one with a zero tail too. */
+	memcpy(filled(b, sizeof(b), 0), &r, sizeof(r));
+	EXPECT_EQ(1, mbox_ioctl(fd, resized(MBOXIO_RECV, sizeof(r) + 8), b));
+	memcpy(&r, b, sizeof(r));
+	ASSERT_NE(0U, r.lease_id);
+
+	l.lease_id = r.lease_id;
+	memcpy(filled(b, sizeof(b), 0), &l, sizeof(l));
+	EXPECT_EQ(-EINVAL, mbox_ioctl(fd, resized(MBOXIO_LEASE, 16), b));
+	b[sizeof(l) + 3] = 1;
+	EXPECT_EQ(-E2BIG, mbox_ioctl(fd, resized(MBOXIO_LEASE, sizeof(l) + 8), b));
+	b[sizeof(l) + 3] = 0;
+	EXPECT_EQ(0, mbox_ioctl(fd, resized(MBOXIO_LEASE, sizeof(l) + 8), b));
+	EXPECT_EQ(-ENOTTY, mbox_ioctl(fd, _IOWR(MBOX_IOCTL_TYPE, 0x1b,
+						struct mboxio_lease), b));
+	close(fd);
+}
+
 /* Size is checked first, then the struct is read; direction is part of it. */
 TEST_F(abi, order_and_direction)
 {

@@ -68,7 +68,8 @@ TEST_F(api, info)
 	EXPECT_LE(1U, info.nr_mailboxes);
 	EXPECT_GE(info.max_mailboxes, info.nr_mailboxes);
 	EXPECT_EQ(MBOX_FEATURE_USER_LIMITS | MBOX_FEATURE_SIZED_ARGS |
-		  MBOX_FEATURE_CALL | MBOX_FEATURE_PRIORITY, info.features);
+		  MBOX_FEATURE_CALL | MBOX_FEATURE_PRIORITY |
+		  MBOX_FEATURE_LEASE, info.features);
 	EXPECT_EQ(0U, info.__pad);
 	EXPECT_EQ(sizeof(struct mboxio_info), _IOC_SIZE(MBOXIO_INFO));
 }
@@ -89,14 +90,15 @@ TEST_F(api, struct_sizes)
 	EXPECT_EQ(16U, sizeof(struct mboxio_open));
 	EXPECT_EQ(16U, sizeof(struct mboxio_unlink));
 	EXPECT_EQ(32U, sizeof(struct mboxio_send));
-	EXPECT_EQ(64U, sizeof(struct mboxio_recv));
-	EXPECT_EQ(88U, sizeof(struct mboxio_reply_recv));
+	EXPECT_EQ(80U, sizeof(struct mboxio_recv));
+	EXPECT_EQ(104U, sizeof(struct mboxio_reply_recv));
 	EXPECT_EQ(80U, sizeof(struct mboxio_call));
 	EXPECT_EQ(24U, sizeof(struct mboxio_reply));
 	EXPECT_EQ(32U, sizeof(struct mboxio_batch));
 	EXPECT_EQ(40U, sizeof(struct mboxio_recvmsg));
 	EXPECT_EQ(48U, sizeof(struct mboxio_recvmsg_v2));
 	EXPECT_EQ(64U, sizeof(struct mboxio_stat));
+	EXPECT_EQ(24U, sizeof(struct mboxio_lease));
 }
 
 TEST_F(api, create_unknown_flag_bits)

@@ -87,7 +87,7 @@ static const unsigned long valid_dev[] = {
 static const unsigned long valid_box[] = {
 	MBOXIO_SEND, MBOXIO_RECV, MBOXIO_STAT, MBOXIO_SHUTDOWN,
 	MBOXIO_SENDV, MBOXIO_RECVV, MBOXIO_CALL, MBOXIO_REPLY,
-	MBOXIO_REPLY_RECV, MBOXIO_NOTIFY, MBOXIO_NOTIFY_WAIT,
+	MBOXIO_REPLY_RECV, MBOXIO_NOTIFY, MBOXIO_NOTIFY_WAIT, MBOXIO_LEASE,
 };
 
 /*
@@ -117,6 +117,7 @@ static bool is_mbox_cmd(unsigned long cmd)
 struct fz {
 	uint64_t rng;
 	uint8_t *rw;		/* this thread's RW_SIZE area */
+	uint64_t last_lease;	/* the last lease handle a receive gave */
 	bool unpriv;
 };
 
@@ -225,9 +226,10 @@ static uint32_t msg_flags(struct fz *f)
 	static const uint32_t fl[] = {
 		MBOX_MSG_DONTWAIT, MBOX_MSG_DONTWAIT, MBOX_MSG_DEADLINE,
 		MBOX_MSG_DEADLINE, 0, MBOX_MSG_ALL, 4, 0x80000000,
+		MBOX_MSG_LEASE | MBOX_MSG_DONTWAIT, MBOX_MSG_LEASE,
 	};
 
-	return fl[rnd(f, 8)];
+	return fl[rnd(f, sizeof(fl) / sizeof(fl[0]))];
 }
 
 static uint64_t deadline(struct fz *f, uint32_t flags)
@@ -292,6 +294,21 @@ static uint64_t make_arg(struct fz *f, unsigned long cmd)
 		r->flags = msg_flags(f);
 		r->deadline_ns = deadline(f, r->flags);
 		r->len = mbox_rand(&f->rng);
+		/* Short leases, none, or any value. */
+		r->lease_ns = rnd(f, 4) ? rnd(f, MS(3)) :
+			      rnd(f, 2) ? 0 : mbox_rand(&f->rng);
+		break;
+	}
+	case IOC_KIND(MBOXIO_LEASE): {
+		struct mboxio_lease *l = (void *)a;
+
+		/* Handles are sequential: near the last one seen, or any. */
+		l->lease_id = rnd(f, 8) ? f->last_lease - rnd(f, 4) :
+			      mbox_rand(&f->rng);
+		l->op = rnd(f, 8) ? 1 + rnd(f, 3) : some_u32(f, 4);
+		l->lease_ns = l->op == MBOX_LEASE_EXTEND && rnd(f, 2) ?
+			      rnd(f, MS(3)) : rnd(f, 16) ? 0 : mbox_rand(&f->rng);
+		l->__pad = rnd(f, 16) ? 0 : 1;
 		break;
 	}
 	case IOC_KIND(MBOXIO_CALL): {
@@ -550,10 +567,15 @@ static void one_call(struct fz *f)
 		else
 			replace(f, ret);
 		break;
-	case IOC_KIND(MBOXIO_RECV):
+	case IOC_KIND(MBOXIO_RECV): {
+		const struct mboxio_recv *r = (const void *)(uintptr_t)arg;
+
 		if (ret > 4 << 20)
 			fail("RECV returned %d", ret);
+		if (_IOC_SIZE(cmd) >= sizeof(*r) && r->lease_id)
+			f->last_lease = r->lease_id;
 		break;
+	}
 	case IOC_KIND(MBOXIO_SENDV):
 	case IOC_KIND(MBOXIO_RECVV):
 		if (ret > MBOX_BATCH_MAX)
@@ -802,9 +824,10 @@ static void bad_memory_checks(int dev)
 		EXPECT(p != MAP_FAILED, "mmap");
 		r = (void *)p;
 		*r = (struct mboxio_recv){ .buf = (uintptr_t)buf, .size = 64 };
-		v = (void *)(p + 64);
+		/* Apart, however large the receive struct grows. */
+		v = (void *)(p + 256);
 		v[0] = (struct mboxio_recvmsg){ .buf = (uintptr_t)buf, .size = 64 };
-		*(struct mboxio_batch *)(p + 128) = (struct mboxio_batch){
+		*(struct mboxio_batch *)(p + 512) = (struct mboxio_batch){
 			.vec = (uintptr_t)v, .count = 1 };
 		copy = malloc(pg);
 		EXPECT(copy, "malloc");
@@ -812,20 +835,25 @@ static void bad_memory_checks(int dev)
 		EXPECT(mprotect(p, pg, PROT_READ) == 0, "mprotect");
 		ret = mbox_ioctl(fd, MBOXIO_RECV, r);
 		EXPECT(ret == -EFAULT, "RECV with a read-only struct: %d", ret);
-		ret = mbox_ioctl(fd, MBOXIO_RECVV, p + 128);
+		ret = mbox_ioctl(fd, MBOXIO_RECVV, p + 512);
 		EXPECT(ret == -EFAULT, "RECVV with a read-only vector: %d", ret);
 		EXPECT(!memcmp(copy, p, pg), "read-only page changed");
 		free(copy);
 		munmap(p, pg);
 	}
 
-	/* RECV struct straddling RW -> RO: readable, not writable. */
+	/*
+	 * RECV struct straddling RW -> RO: readable, not writable. Its in
+	 * fields are in the RW page: ABI version 5's struct, which ends
+	 * with out fields.
+	 */
 	r = (void *)(rw_ro + pg - 24);
 	r->buf = (uintptr_t)msg;
 	r->size = sizeof(msg);
 	r->flags = 0;
 	r->deadline_ns = 0;
-	ret = mbox_ioctl(fd, MBOXIO_RECV, r);
+	ret = mbox_ioctl(fd, _IOC(_IOC_READ | _IOC_WRITE, MBOX_IOCTL_TYPE,
+				  0x11, 64), r);
 	EXPECT(ret == -EFAULT, "RECV straddling into ro: %d", ret);
 	/* RECV struct straddling RW -> PROT_NONE. */
 	r = (void *)(rw_none + pg - 24);	/* only its in fields are mapped */

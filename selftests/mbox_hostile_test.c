@@ -117,7 +117,7 @@ TEST_F(hostile, stat_defined)
 	EXPECT_EQ(2U, st.queued);
 	EXPECT_EQ(0U, st.waiting_senders);
 	EXPECT_EQ(0U, st.waiting_receivers);
-	EXPECT_EQ(0U, st.__pad);
+	EXPECT_EQ(0U, st.leased);
 	EXPECT_EQ(10U, st.queued_bytes);
 	EXPECT_EQ(2U, st.sent);
 	EXPECT_EQ(0U, st.received);
@@ -151,6 +151,7 @@ TEST_F(hostile, recv_defined)
 	r.size = sizeof(buf);
 	r.flags = MBOX_MSG_DONTWAIT;
 	r.deadline_ns = 0;
+	r.lease_ns = 0;		/* an in field: must be 0 without a lease */
 	in = r;
 	ASSERT_EQ(-EAGAIN, mbox_ioctl(fd, MBOXIO_RECV, &r));
 	EXPECT_EQ(0, memcmp(&r, &in, offsetof(struct mboxio_recv, len)));
@@ -167,6 +168,7 @@ TEST_F(hostile, recv_defined)
 	r.size = 4;
 	r.flags = 0;
 	r.deadline_ns = 0;
+	r.lease_ns = 0;
 	in = r;
 	ASSERT_EQ(-EMSGSIZE, mbox_ioctl(fd, MBOXIO_RECV, &r));
 	EXPECT_EQ(0, memcmp(&r, &in, offsetof(struct mboxio_recv, len)));
@@ -183,6 +185,7 @@ TEST_F(hostile, recv_defined)
 	r.size = sizeof(buf);
 	r.flags = 0;
 	r.deadline_ns = 0;
+	r.lease_ns = 0;
 	in = r;
 	ASSERT_EQ(10, mbox_ioctl(fd, MBOXIO_RECV, &r));
 	EXPECT_EQ(0, memcmp(&r, &in, offsetof(struct mboxio_recv, len)));
@@ -203,6 +206,7 @@ TEST_F(hostile, recv_defined)
 	r.size = sizeof(buf);
 	r.flags = 0;
 	r.deadline_ns = 0;
+	r.lease_ns = 0;
 	ASSERT_EQ(0, mbox_ioctl(fd, MBOXIO_RECV, &r));
 	EXPECT_EQ(0U, r.len);
 	EXPECT_EQ(2U, r.seq);
@@ -282,7 +286,7 @@ TEST_F(hostile, proc_text_exact)
 		 "mbox-name:\t%s\nmbox-uid:\t0\nmbox-gid:\t0\n"
 		 "mbox-mode:\t0604\nmbox-capacity:\t3\nmbox-msg-size:\t99\n"
 		 "mbox-queued:\t1\nmbox-queued-bytes:\t5\n"
-		 "mbox-senders:\t0\nmbox-receivers:\t0\n"
+		 "mbox-senders:\t0\nmbox-receivers:\t0\nmbox-leased:\t0\n"
 		 "mbox-sent:\t1\nmbox-received:\t0\nmbox-flags:\t-\n", name);
 	EXPECT_NE(NULL, strstr(txt, want)) {
 		TH_LOG("fdinfo:\n%s\nwanted:\n%s", txt, want);

@@ -520,7 +520,7 @@ TEST_F(msg, recv_results_unwritable_takes_nothing)
 	r = page;
 	r->buf = (uintptr_t)buf;
 	r->size = sizeof(buf);
-	rm = (void *)((char *)page + 64);
+	rm = (void *)((char *)page + sizeof(*r));
 	rm->buf = (uintptr_t)buf;
 	rm->size = sizeof(buf);
 	ASSERT_EQ(0, mprotect(page, pg, PROT_READ));
@@ -635,7 +635,7 @@ TEST_F(msg, stat_counters)
 	EXPECT_EQ(0U, st.queued);
 	EXPECT_EQ(0U, st.waiting_senders);
 	EXPECT_EQ(0U, st.waiting_receivers);
-	EXPECT_EQ(0U, st.__pad);
+	EXPECT_EQ(0U, st.leased);
 	EXPECT_EQ(0U, st.queued_bytes);
 	EXPECT_EQ(0U, st.sent);
 	EXPECT_EQ(0U, st.received);
@@ -658,7 +658,7 @@ TEST_F(msg, stat_counters)
 	EXPECT_EQ(5U, st.queued_bytes);
 	EXPECT_EQ(3U, st.sent);
 	EXPECT_EQ(1U, st.received);
-	EXPECT_EQ(0U, st.__pad);
+	EXPECT_EQ(0U, st.leased);
 	close(ro);
 
 	/* Failed calls change no counter. */

@@ -108,7 +108,7 @@ TEST_F(prio, order_and_numbers)
 		EXPECT_EQ(i + 1, r.seq);
 		EXPECT_EQ(buf[0] == 't' ? MBOX_PRIO_MAX - 1 :
 			  (uint32_t)(buf[1] - '0'), r.priority);
-		EXPECT_EQ(0U, r.__pad);
+		EXPECT_EQ(1U, r.deliveries);
 	}
 	EXPECT_EQ(-EAGAIN, take(fd, buf, sizeof(buf), &r));
 	close(fd);

@@ -15,7 +15,8 @@
 
 static const char *const columns[] = {
 	"name", "uid", "gid", "mode", "capacity", "msg_size", "queued",
-	"bytes", "senders", "receivers", "sent", "received", "flags",
+	"bytes", "senders", "receivers", "leased", "sent", "received",
+	"flags",
 };
 #define NR_COLS (sizeof(columns) / sizeof(columns[0]))
 
@@ -23,22 +24,23 @@ struct pline {
 	char name[4 * MBOX_NAME_MAX + 2];	/* escaped: up to 4 bytes each */
 	unsigned long uid, gid, mode, capacity, msg_size, queued;
 	unsigned long long bytes;
-	unsigned long senders, receivers;
+	unsigned long senders, receivers, leased;
 	unsigned long long sent, received;
 	char flags[64];
 };
 
-/* Parse one listing line; 0 if it has exactly the 13 columns. */
+/* Parse one listing line; 0 if it has exactly the NR_COLS columns. */
 static int parse_line(const char *line, struct pline *pl)
 {
 	char extra[8];
 	int n;
 
 	memset(pl, 0, sizeof(*pl));
-	n = sscanf(line, "%1021s %lu %lu %lo %lu %lu %lu %llu %lu %lu %llu %llu %63s %7s",
+	n = sscanf(line, "%1021s %lu %lu %lo %lu %lu %lu %llu %lu %lu %lu %llu %llu %63s %7s",
 		   pl->name, &pl->uid, &pl->gid, &pl->mode, &pl->capacity,
 		   &pl->msg_size, &pl->queued, &pl->bytes, &pl->senders,
-		   &pl->receivers, &pl->sent, &pl->received, pl->flags, extra);
+		   &pl->receivers, &pl->leased, &pl->sent, &pl->received,
+		   pl->flags, extra);
 	return n == (int)NR_COLS ? 0 : -1;
 }
 

@@ -96,10 +96,19 @@ struct mbox_attr {
  *		module without MBOX_FEATURE_PRIORITY). mbox_sendv_prio()
  *		reads it as the priority to send each message at. (Since
  *		libmbox 1.3.)
+ * @lease_id:	nonzero if the message was received on lease
+ *		(mbox_recv_lease()): the handle to settle it with
+ *		(mbox_lease_commit(), mbox_lease_release(),
+ *		mbox_lease_extend()), valid on the open file description
+ *		that received it. 0 otherwise. (Since libmbox 1.4.)
+ * @deliveries:	how many times the message has been delivered, this time
+ *		included: 1, or more after leases of it were released. 0
+ *		from a module without MBOX_FEATURE_LEASE, and from
+ *		mbox_recvv(). (Since libmbox 1.4.)
  *
  * mbox_call() fills the same struct about the reply: the replier's @pid,
  * @uid and @gid, the reply's @len, and in @seq the request's delivery
- * number; @reply_id and @prio are 0.
+ * number; @reply_id, @prio, @lease_id and @deliveries are 0.
  */
 struct mbox_msginfo {
 	pid_t pid;
@@ -109,6 +118,8 @@ struct mbox_msginfo {
 	size_t len;
 	uint64_t reply_id;
 	unsigned int prio;
+	uint64_t lease_id;
+	unsigned int deliveries;
 };
 
 /**
@@ -127,7 +138,10 @@ struct mbox_msginfo {
  * @waiting_receivers:	receivers blocked waiting for a message.
  * @queued_bytes:	payload bytes queued now.
  * @sent:		messages accepted since creation.
- * @received:		messages taken since creation.
+ * @received:		messages taken since creation (each delivery of a
+ *			message whose lease was released counts).
+ * @leased:		messages out on lease now: neither committed nor
+ *			released. (Since libmbox 1.4.)
  */
 struct mbox_stat {
 	unsigned int capacity;
@@ -143,6 +157,7 @@ struct mbox_stat {
 	uint64_t queued_bytes;
 	uint64_t sent;
 	uint64_t received;
+	unsigned int leased;
 };
 
 /**
@@ -176,11 +191,15 @@ struct mbox_info {
  *  MBOX_FEATURE_CALL		request/reply: mbox_call(), mbox_reply().
  *  MBOX_FEATURE_PRIORITY	message priorities: mbox_send_prio() and
  *				friends, mbox_msginfo.prio.
+ *  MBOX_FEATURE_LEASE		leased receives: mbox_recv_lease() and
+ *				friends, mbox_lease_commit(),
+ *				mbox_lease_release(), mbox_lease_extend().
  */
 #define MBOX_FEATURE_USER_LIMITS	0x1ULL
 #define MBOX_FEATURE_SIZED_ARGS		0x2ULL
 #define MBOX_FEATURE_CALL		0x4ULL
 #define MBOX_FEATURE_PRIORITY		0x8ULL
+#define MBOX_FEATURE_LEASE		0x10ULL
 
 /* Message priorities are 0..MBOX_PRIO_MAX - 1 (POSIX's MQ_PRIO_MAX). */
 #define MBOX_PRIO_MAX			32768
@@ -426,6 +445,92 @@ ssize_t mbox_timedrecv_sized(int mb, void *buf, size_t size,
 #define mbox_timedrecv(mb, buf, size, info, timeout_ns) \
 	mbox_timedrecv_sized((mb), (buf), (size), (info), (timeout_ns), \
 			     sizeof(struct mbox_msginfo))
+
+/*
+ * mbox_recv_lease, mbox_tryrecv_lease, mbox_timedrecv_lease - receive
+ * the next message on lease
+ * @lease_ns:	how long the lease lasts, in nanoseconds of CLOCK_MONOTONIC
+ *		from the receive; negative: until the message is settled or
+ *		the fd is closed. 0 is EINVAL.
+ *
+ * As mbox_recv(), mbox_tryrecv() and mbox_timedrecv(), but the message is
+ * not gone once received: it is the caller's on lease, under the handle
+ * info->lease_id, and still holds its slot in a bounded mailbox. Settle it
+ * with mbox_lease_commit() (done: the message is gone) or
+ * mbox_lease_release() (it goes back to the head of the line, before
+ * everything that arrived after it, for the next receiver). It is
+ * released by itself when the lease's time runs out and when its open file
+ * description is closed (the last fd of it; also by the process's death),
+ * so a worker that dies mid-job loses no message: at-least-once
+ * delivery. info->deliveries tells a receiver how many times a message
+ * has been delivered; a redelivered message gets a new seq. A request
+ * (info->reply_id nonzero) is answered, never leased: its lease_id is 0.
+ * After mbox_shutdown() receivers get EPIPE only once no lease is out.
+ * @info may be NULL, but then the handle is lost and the lease can only
+ * end by its time or by the close.
+ *
+ * RETURN VALUE: the message length, or -1 with errno set: the errors of
+ * mbox_timedrecv(), EINVAL (@lease_ns 0), EDQUOT (the caller's user is
+ * at max_user_bytes: the lease's record is charged to it), and ENOTTY or
+ * EINVAL from a module without MBOX_FEATURE_LEASE.
+ */
+ssize_t mbox_recv_lease(int mb, void *buf, size_t size,
+			struct mbox_msginfo *info, int64_t lease_ns);
+ssize_t mbox_tryrecv_lease(int mb, void *buf, size_t size,
+			   struct mbox_msginfo *info, int64_t lease_ns);
+ssize_t mbox_timedrecv_lease(int mb, void *buf, size_t size,
+			     struct mbox_msginfo *info, int64_t lease_ns,
+			     int64_t timeout_ns);
+
+/*
+ * mbox_recv_lease_sized, mbox_tryrecv_lease_sized,
+ * mbox_timedrecv_lease_sized - the same with a struct mbox_msginfo of
+ * @info_size bytes (a struct too short to hold lease_id is EINVAL)
+ *
+ * RETURN VALUE: as mbox_recv_lease(), with the errors of mbox_recv_lease().
+ */
+ssize_t mbox_recv_lease_sized(int mb, void *buf, size_t size,
+			      struct mbox_msginfo *info, int64_t lease_ns,
+			      size_t info_size);
+ssize_t mbox_tryrecv_lease_sized(int mb, void *buf, size_t size,
+				 struct mbox_msginfo *info, int64_t lease_ns,
+				 size_t info_size);
+ssize_t mbox_timedrecv_lease_sized(int mb, void *buf, size_t size,
+				   struct mbox_msginfo *info, int64_t lease_ns,
+				   int64_t timeout_ns, size_t info_size);
+#define mbox_recv_lease(mb, buf, size, info, lease_ns) \
+	mbox_recv_lease_sized((mb), (buf), (size), (info), (lease_ns), \
+			      sizeof(struct mbox_msginfo))
+#define mbox_tryrecv_lease(mb, buf, size, info, lease_ns) \
+	mbox_tryrecv_lease_sized((mb), (buf), (size), (info), (lease_ns), \
+				 sizeof(struct mbox_msginfo))
+#define mbox_timedrecv_lease(mb, buf, size, info, lease_ns, timeout_ns) \
+	mbox_timedrecv_lease_sized((mb), (buf), (size), (info), (lease_ns), \
+				   (timeout_ns), sizeof(struct mbox_msginfo))
+
+/*
+ * mbox_lease_commit, mbox_lease_release, mbox_lease_extend - settle a
+ * message received on lease, or give it more time
+ * @mb:		the fd whose receive gave @lease_id, or any fd sharing its
+ *		open file description.
+ * @lease_id:	info->lease_id of that receive.
+ * @lease_ns:	mbox_lease_extend(): the lease now ends @lease_ns from the
+ *		call; negative: it no longer ends by itself. 0 is EINVAL.
+ *
+ * mbox_lease_commit() ends the lease and the message with it, freeing its
+ * slot for a sender. mbox_lease_release() ends the lease and puts the
+ * message back where it was in line, to be delivered again.
+ * mbox_lease_extend() keeps the lease, with the new time.
+ *
+ * RETURN VALUE: 0, or -1 with errno set: ENOENT (@lease_id is not held on
+ * this open file description: never given here, settled already, or its
+ * time ran out and the message went back), EINVAL (@lease_ns 0), EBADF
+ * (not open for receiving), ENOTTY (not a mailbox fd, or a module without
+ * MBOX_FEATURE_LEASE).
+ */
+int mbox_lease_commit(int mb, uint64_t lease_id);
+int mbox_lease_release(int mb, uint64_t lease_id);
+int mbox_lease_extend(int mb, uint64_t lease_id, int64_t lease_ns);
 
 /*
  * mbox_shutdown - shut a mailbox down, for good

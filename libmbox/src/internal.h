@@ -31,6 +31,9 @@
 #undef mbox_call
 #undef mbox_timedcall
 #undef mbox_reply_recv
+#undef mbox_recv_lease
+#undef mbox_tryrecv_lease
+#undef mbox_timedrecv_lease
 
 /* Everything is hidden (-fvisibility=hidden) unless marked; libmbox.map
  * then gives each export its version node. */
@@ -41,7 +44,10 @@
 /* msg.c */
 ssize_t __mbox_recv(int mb, void *buf, size_t size, struct mbox_msginfo *info,
 		    size_t info_size, int64_t timeout_ns, uint64_t reply_to,
-		    const void *reply, __u32 reply_len);
+		    const void *reply, __u32 reply_len, const int64_t *lease_ns);
+
+/* lease.c */
+__u64 __mbox_lease_ns(int64_t lease_ns);
 
 /* flags.c */
 int __mbox_fd_flags(int flags, __u32 *fd_flags);
@@ -88,6 +94,23 @@ struct mbox_msginfo_v1_3 {
 	uint64_t reply_id;
 	unsigned int prio;
 };
+
+/* 1.4 added lease_id and deliveries. */
+struct mbox_msginfo_v1_4 {
+	pid_t pid;
+	uid_t uid;
+	gid_t gid;
+	uint64_t seq;
+	size_t len;
+	uint64_t reply_id;
+	unsigned int prio;
+	uint64_t lease_id;
+	unsigned int deliveries;
+};
+
+/* The least struct mbox_msginfo a receive on lease fills: one with lease_id. */
+#define MBOX_MSGINFO_LEASE_MIN \
+	(offsetof(struct mbox_msginfo_v1_4, lease_id) + sizeof(uint64_t))
 
 struct mbox_stat_v1_0 {
 	unsigned int capacity;
@@ -144,6 +167,7 @@ MBOX_SAME_PREFIX(mbox_attr, mbox_attr_v1_0, mode);
 MBOX_SAME_PREFIX(mbox_msginfo, mbox_msginfo_v1_0, len);
 MBOX_SAME_PREFIX(mbox_msginfo, mbox_msginfo_v1_2, reply_id);
 MBOX_SAME_PREFIX(mbox_msginfo, mbox_msginfo_v1_3, prio);
+MBOX_SAME_PREFIX(mbox_msginfo, mbox_msginfo_v1_4, deliveries);
 MBOX_SAME_PREFIX(mbox_msgvec, mbox_msgvec_v1_3, info);
 _Static_assert(MBOX_PRIO_MAX == 32768, "libmbox.h and <linux/mbox.h> agree");
 MBOX_SAME_PREFIX(mbox_stat, mbox_stat_v1_0, received);

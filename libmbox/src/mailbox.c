@@ -48,6 +48,7 @@ int mbox_stat_sized(int mb, struct mbox_stat *st, size_t st_size)
 	out.queued_bytes = arg.queued_bytes;
 	out.sent = arg.sent;
 	out.received = arg.received;
+	out.leased = arg.leased;
 	__mbox_copy_out(st, st_size, &out, sizeof(out));
 	return 0;
 }

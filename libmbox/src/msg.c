@@ -39,12 +39,14 @@ static int mbox_do_send(int mb, const void *msg, size_t len, unsigned int prio,
  *		info->len is left 0, which no receive's EMSGSIZE leaves
  * @reply:	the reply
  * @reply_len:	its length
+ * @lease_ns:	NULL for a plain receive; else a receive on lease for
+ *		*@lease_ns, as mbox_recv_lease() takes it
  *
  * Return: the message length, or -1 with errno.
  */
 ssize_t __mbox_recv(int mb, void *buf, size_t size, struct mbox_msginfo *info,
 		    size_t info_size, int64_t timeout_ns, uint64_t reply_to,
-		    const void *reply, __u32 reply_len)
+		    const void *reply, __u32 reply_len, const int64_t *lease_ns)
 {
 	struct mboxio_reply_recv rr;
 	struct mboxio_recv *arg = &rr.recv;
@@ -52,12 +54,21 @@ ssize_t __mbox_recv(int mb, void *buf, size_t size, struct mbox_msginfo *info,
 	int ret;
 
 	if (info && __mbox_check_size(info_size,
+				      lease_ns ? MBOX_MSGINFO_LEASE_MIN :
 				      sizeof(struct mbox_msginfo_v1_0)))
 		return -1;
 
 	memset(&rr, 0, sizeof(rr));
 	if (__mbox_wait_flags(timeout_ns, &arg->flags, &arg->deadline_ns))
 		return -1;
+	if (lease_ns) {
+		if (*lease_ns == 0) {
+			errno = EINVAL;
+			return -1;
+		}
+		arg->flags |= MBOX_MSG_LEASE;
+		arg->lease_ns = __mbox_lease_ns(*lease_ns);
+	}
 	arg->buf = __mbox_ptr(buf);
 	/* No message is longer than UINT32_MAX, so a larger buffer is as
 	 * good as one of UINT32_MAX bytes. */
@@ -83,6 +94,8 @@ ssize_t __mbox_recv(int mb, void *buf, size_t size, struct mbox_msginfo *info,
 			out.seq = arg->seq;
 			out.reply_id = arg->reply_id;
 			out.prio = arg->priority;
+			out.lease_id = arg->lease_id;
+			out.deliveries = arg->deliveries;
 		}
 		__mbox_copy_out(info, info_size, &out, sizeof(out));
 	}
@@ -130,14 +143,14 @@ LIBMBOX_EXPORT
 ssize_t mbox_recv_sized(int mb, void *buf, size_t size,
 			struct mbox_msginfo *info, size_t info_size)
 {
-	return __mbox_recv(mb, buf, size, info, info_size, -1, 0, NULL, 0);
+	return __mbox_recv(mb, buf, size, info, info_size, -1, 0, NULL, 0, NULL);
 }
 
 LIBMBOX_EXPORT
 ssize_t mbox_tryrecv_sized(int mb, void *buf, size_t size,
 			   struct mbox_msginfo *info, size_t info_size)
 {
-	return __mbox_recv(mb, buf, size, info, info_size, 0, 0, NULL, 0);
+	return __mbox_recv(mb, buf, size, info, info_size, 0, 0, NULL, 0, NULL);
 }
 
 LIBMBOX_EXPORT
@@ -145,7 +158,7 @@ ssize_t mbox_timedrecv_sized(int mb, void *buf, size_t size,
 			     struct mbox_msginfo *info, int64_t timeout_ns,
 			     size_t info_size)
 {
-	return __mbox_recv(mb, buf, size, info, info_size, timeout_ns, 0, NULL, 0);
+	return __mbox_recv(mb, buf, size, info, info_size, timeout_ns, 0, NULL, 0, NULL);
 }
 
 /* The libmbox 1.0 entry points: their callers' struct is 1.0's. */
@@ -154,14 +167,14 @@ ssize_t mbox_timedrecv_sized(int mb, void *buf, size_t size,
 LIBMBOX_EXPORT
 ssize_t mbox_recv(int mb, void *buf, size_t size, struct mbox_msginfo *info)
 {
-	return __mbox_recv(mb, buf, size, info, MBOX_MSGINFO_V1_0, -1, 0, NULL, 0);
+	return __mbox_recv(mb, buf, size, info, MBOX_MSGINFO_V1_0, -1, 0, NULL, 0, NULL);
 }
 
 LIBMBOX_EXPORT
 ssize_t mbox_tryrecv(int mb, void *buf, size_t size,
 		     struct mbox_msginfo *info)
 {
-	return __mbox_recv(mb, buf, size, info, MBOX_MSGINFO_V1_0, 0, 0, NULL, 0);
+	return __mbox_recv(mb, buf, size, info, MBOX_MSGINFO_V1_0, 0, 0, NULL, 0, NULL);
 }
 
 LIBMBOX_EXPORT
@@ -169,5 +182,60 @@ ssize_t mbox_timedrecv(int mb, void *buf, size_t size,
 		       struct mbox_msginfo *info, int64_t timeout_ns)
 {
 	return __mbox_recv(mb, buf, size, info, MBOX_MSGINFO_V1_0,
-			    timeout_ns, 0, NULL, 0);
+			    timeout_ns, 0, NULL, 0, NULL);
+}
+
+LIBMBOX_EXPORT
+ssize_t mbox_recv_lease_sized(int mb, void *buf, size_t size,
+			      struct mbox_msginfo *info, int64_t lease_ns,
+			      size_t info_size)
+{
+	return __mbox_recv(mb, buf, size, info, info_size, -1, 0, NULL, 0,
+			   &lease_ns);
+}
+
+LIBMBOX_EXPORT
+ssize_t mbox_tryrecv_lease_sized(int mb, void *buf, size_t size,
+				 struct mbox_msginfo *info, int64_t lease_ns,
+				 size_t info_size)
+{
+	return __mbox_recv(mb, buf, size, info, info_size, 0, 0, NULL, 0,
+			   &lease_ns);
+}
+
+LIBMBOX_EXPORT
+ssize_t mbox_timedrecv_lease_sized(int mb, void *buf, size_t size,
+				   struct mbox_msginfo *info, int64_t lease_ns,
+				   int64_t timeout_ns, size_t info_size)
+{
+	return __mbox_recv(mb, buf, size, info, info_size, timeout_ns, 0, NULL,
+			   0, &lease_ns);
+}
+
+/* The plain names, for callers with libmbox 1.4's struct mbox_msginfo. */
+#define MBOX_MSGINFO_V1_4	sizeof(struct mbox_msginfo_v1_4)
+
+LIBMBOX_EXPORT
+ssize_t mbox_recv_lease(int mb, void *buf, size_t size,
+			struct mbox_msginfo *info, int64_t lease_ns)
+{
+	return __mbox_recv(mb, buf, size, info, MBOX_MSGINFO_V1_4, -1, 0, NULL,
+			   0, &lease_ns);
+}
+
+LIBMBOX_EXPORT
+ssize_t mbox_tryrecv_lease(int mb, void *buf, size_t size,
+			   struct mbox_msginfo *info, int64_t lease_ns)
+{
+	return __mbox_recv(mb, buf, size, info, MBOX_MSGINFO_V1_4, 0, 0, NULL,
+			   0, &lease_ns);
+}
+
+LIBMBOX_EXPORT
+ssize_t mbox_timedrecv_lease(int mb, void *buf, size_t size,
+			     struct mbox_msginfo *info, int64_t lease_ns,
+			     int64_t timeout_ns)
+{
+	return __mbox_recv(mb, buf, size, info, MBOX_MSGINFO_V1_4, timeout_ns,
+			   0, NULL, 0, &lease_ns);
 }

@@ -20,6 +20,7 @@ static void print_features(uint64_t features)
 		{ MBOX_FEATURE_SIZED_ARGS, "sized_args" },
 		{ MBOX_FEATURE_CALL, "call" },
 		{ MBOX_FEATURE_PRIORITY, "priority" },
+		{ MBOX_FEATURE_LEASE, "lease" },
 	};
 	const char *sep = "";
 	size_t i;

@@ -28,8 +28,11 @@ static const struct column {
 	enum col_kind kind;
 	size_t off;
 	size_t size;		/* COL_STR: the buffer's size */
+	int since;		/* 0, or the module ABI that added it */
 } columns[] = {
-#define COL(n, k, f) { n, k, offsetof(struct entry, f), sizeof(((struct entry *)0)->f) }
+#define COL(n, k, f) { n, k, offsetof(struct entry, f), sizeof(((struct entry *)0)->f), 0 }
+#define COL_SINCE(n, k, f, abi) \
+	{ n, k, offsetof(struct entry, f), sizeof(((struct entry *)0)->f), abi }
 	COL("name",	 COL_STR,  name),
 	COL("uid",	 COL_UINT, uid),
 	COL("gid",	 COL_UINT, gid),
@@ -40,10 +43,12 @@ static const struct column {
 	COL("bytes",	 COL_ULL,  bytes),
 	COL("senders",	 COL_UINT, senders),
 	COL("receivers", COL_UINT, receivers),
+	COL_SINCE("leased", COL_UINT, leased, 6),
 	COL("sent",	 COL_ULL,  sent),
 	COL("received",	 COL_ULL,  received),
 	COL("flags",	 COL_STR,  flags),
 #undef COL
+#undef COL_SINCE
 };
 
 #define NCOLS		(sizeof(columns) / sizeof(columns[0]))
@@ -119,7 +124,8 @@ int read_listing(struct entry **out)
 				for (k = 0; k < nw; k++)
 					if (!strcmp(words[k], columns[i].name))
 						pos[i] = k;
-				if (pos[i] < 0) {
+				/* A column a module before its ABI lacks reads 0. */
+				if (pos[i] < 0 && !columns[i].since) {
 					fprintf(stderr, "%s: %s: no column '%s' in the header\n",
 						prog, path, columns[i].name);
 					goto err;
@@ -129,6 +135,8 @@ int read_listing(struct entry **out)
 		}
 		memset(&e, 0, sizeof(e));
 		for (i = 0; i < NCOLS; i++) {
+			if (pos[i] < 0)
+				continue;
 			if (pos[i] >= nw || store(&e, &columns[i], words[pos[i]])) {
 				fprintf(stderr, "%s: %s: line %u: unexpected format\n",
 					prog, path, lineno);

@@ -75,7 +75,7 @@ struct entry {
 	char name[NAME_BUF];
 	unsigned int uid, gid, mode, capacity, msg_size, queued;
 	unsigned long long bytes;
-	unsigned int senders, receivers;
+	unsigned int senders, receivers, leased;
 	unsigned long long sent, received;
 	char flags[64];
 };

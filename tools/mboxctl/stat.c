@@ -28,6 +28,7 @@ static int print_stat(const char *name, const struct mbox_stat *st)
 	printf("waiting_receivers: %u\n", st->waiting_receivers);
 	printf("sent:              %llu\n", (unsigned long long)st->sent);
 	printf("received:          %llu\n", (unsigned long long)st->received);
+	printf("leased:            %u\n", st->leased);
 	printf("flags:             %s%s%s\n",
 	       st->shutdown ? "shutdown" : "",
 	       st->shutdown && st->unlinked ? "," : "",
@@ -63,6 +64,7 @@ static int stat_from_listing(const char *name, int open_err)
 	st.queued = v[i].queued;
 	st.waiting_senders = v[i].senders;
 	st.waiting_receivers = v[i].receivers;
+	st.leased = v[i].leased;
 	st.queued_bytes = v[i].bytes;
 	st.sent = v[i].sent;
 	st.received = v[i].received;

@@ -76,10 +76,14 @@
  *   without MBOX_MSG_DEADLINE, a deadline_ns of 2^63 or more, a priority
  *   of MBOX_PRIO_MAX or more, MBOX_MSG_FULLSIZE on a send, a batch count
  *   above MBOX_BATCH_MAX, a struct shorter than its first version; an
- *   unknown MBOX_NOTIFY_* or a bad signal number (MBOXIO_NOTIFY).
+ *   unknown MBOX_NOTIFY_* or a bad signal number (MBOXIO_NOTIFY);
+ *   MBOX_MSG_LEASE anywhere but MBOXIO_RECV and MBOXIO_REPLY_RECV, or
+ *   with a struct too short to learn the lease_id; a lease_ns of 2^63 or
+ *   more, or nonzero without a lease to time; an unknown MBOX_LEASE_*.
  * EBADF
  *   send on a mailbox fd opened without MBOX_FD_SEND, receive without
- *   MBOX_FD_RECV, shutdown without MBOX_FD_SEND.
+ *   MBOX_FD_RECV, shutdown without MBOX_FD_SEND, MBOXIO_LEASE without
+ *   MBOX_FD_RECV.
  * EEXIST
  *   MBOXIO_CREATE of a name that exists.
  * EBUSY
@@ -92,7 +96,9 @@
  *   names no interrupted call of the calling thread on this open file
  *   description; MBOXIO_NOTIFY_WAIT with a token that names no
  *   MBOX_NOTIFY_THREAD registration of the calling process (never made,
- *   or removed: MBOX_NOTIFY_REMOVE, a close by the registrant).
+ *   or removed: MBOX_NOTIFY_REMOVE, a close by the registrant);
+ *   MBOXIO_LEASE with a handle not held on this open file description
+ *   (never given here, committed or released already, or expired).
  * EACCES
  *   MBOXIO_OPEN asks for access the mailbox mode does not grant the
  *   caller; MBOXIO_UNLINK by someone other than the owner.
@@ -107,7 +113,8 @@
  *   mailboxes already, or a create or send whose memory would take the
  *   user charged for it past max_user_bytes (MBOXIO_INFO reports both and
  *   the caller's usage). CAP_SYS_RESOURCE exceeds both. A send is charged
- *   to the caller (ioctl) or to whoever opened the fd (write(2)).
+ *   to the caller (ioctl) or to whoever opened the fd (write(2)); a
+ *   receive with MBOX_MSG_LEASE to the caller, for the lease's record.
  * EMFILE, ENFILE
  *   no file descriptor for the new mailbox fd.
  * ENOMEM
@@ -123,7 +130,7 @@
  *   send or call on a shut-down mailbox (also wakes blocked senders, whose
  *   messages are not delivered); receive on a shut-down mailbox with
  *   nothing left to drain (a message another receiver is still copying
- *   out is not drained yet).
+ *   out, or one out on lease, is not drained yet).
  * EAGAIN
  *   the call would wait and MBOX_MSG_DONTWAIT is set or the fd is
  *   O_NONBLOCK.
@@ -153,7 +160,7 @@
 #include <linux/types.h>
 
 /* MBOXIO_INFO reports this; bumped when the ABI gains something new. */
-#define MBOX_ABI_VERSION	5
+#define MBOX_ABI_VERSION	6
 
 /*
  * Longest mailbox name in bytes, not counting the terminating NUL: a name
@@ -204,8 +211,18 @@
 #define MBOX_MSG_DEADLINE	0x2U	/* wait until deadline_ns */
 #define MBOX_MSG_REALTIME	0x4U	/* deadline_ns is CLOCK_REALTIME */
 #define MBOX_MSG_FULLSIZE	0x8U	/* receive: size must be >= msg_size */
+#define MBOX_MSG_LEASE		0x10U	/* MBOXIO_RECV: take it on lease */
 #define MBOX_MSG_ALL		(MBOX_MSG_DONTWAIT | MBOX_MSG_DEADLINE | \
-				 MBOX_MSG_REALTIME | MBOX_MSG_FULLSIZE)
+				 MBOX_MSG_REALTIME | MBOX_MSG_FULLSIZE | \
+				 MBOX_MSG_LEASE)
+
+/*
+ * MBOX_LEASE_*: mboxio_lease.op, what becomes of a message received with
+ * MBOX_MSG_LEASE (see struct mboxio_lease).
+ */
+#define MBOX_LEASE_COMMIT	1U	/* done with it: the message is gone */
+#define MBOX_LEASE_RELEASE	2U	/* put it back for another receiver */
+#define MBOX_LEASE_EXTEND	3U	/* a new deadline, lease_ns from now */
 
 /*
  * MBOX_NOTIFY_*: mboxio_notify.how. The mailbox tells one registered
@@ -293,11 +310,14 @@ struct mboxio_info {
  *	names of up to 255 bytes of anything but '/', and arrival
  *	notification (MBOXIO_NOTIFY, MBOXIO_NOTIFY_WAIT): what POSIX message
  *	queues need (libmbox-mq).
+ *  MBOX_FEATURE_LEASE: leased receives (MBOX_MSG_LEASE, MBOXIO_LEASE,
+ *	mboxio_recv.lease_ns, .lease_id and .deliveries, mboxio_stat.leased).
  */
 #define MBOX_FEATURE_USER_LIMITS	0x1ULL
 #define MBOX_FEATURE_SIZED_ARGS		0x2ULL
 #define MBOX_FEATURE_CALL		0x4ULL
 #define MBOX_FEATURE_PRIORITY		0x8ULL
+#define MBOX_FEATURE_LEASE		0x10ULL
 
 /*
  * mboxio_info.flags. MBOX_INFO_UNLIMITED: the caller has CAP_SYS_RESOURCE,
@@ -399,9 +419,30 @@ struct mboxio_send {
  *		struct ends before this field cannot learn it: a request it
  *		takes fails its caller at once with ECONNRESET.
  * @priority:	out: the message's priority.
- * @__pad:	out: 0.
+ * @deliveries:	out: how many times the message has been delivered, this
+ *		time included: 1, or more after leases of it were released
+ *		(0 from a kernel without MBOX_FEATURE_LEASE).
+ * @lease_ns:	in: with MBOX_MSG_LEASE, how long the lease lasts, in
+ *		nanoseconds of CLOCK_MONOTONIC from the receive, or 0 for
+ *		no deadline; below 2^63. Must be 0 without MBOX_MSG_LEASE.
+ * @lease_id:	out: with MBOX_MSG_LEASE, the lease's handle (for
+ *		MBOXIO_LEASE), valid on this open file description once the
+ *		receive has returned; 0 when the message is a request
+ *		(@reply_id nonzero), which is never leased. 0 without
+ *		MBOX_MSG_LEASE.
  *
  * The out fields are ignored on input. Returns the message length.
+ *
+ * With MBOX_MSG_LEASE the message is taken on lease: it leaves the queue
+ * but keeps its slot in a bounded mailbox, until the lessee commits it
+ * (gone for good) or releases it, or the lease ends by itself when its
+ * deadline passes or this open file description is released (every fd
+ * of it closed, the holders dead). A released lease puts the message
+ * back in its place in line, ahead of everything that arrived after it,
+ * to be delivered again with a new @seq and @deliveries one higher.
+ * After shutdown, receivers get EPIPE only once no lease is outstanding,
+ * since a released message would be there to drain. A receive with
+ * MBOX_MSG_LEASE needs a struct that reaches @lease_id (EINVAL).
  */
 struct mboxio_recv {
 	__u64 buf;
@@ -415,7 +456,32 @@ struct mboxio_recv {
 	__u64 seq;
 	__u64 reply_id;
 	__u32 priority;
+	__u32 deliveries;
+	__u64 lease_ns;
+	__u64 lease_id;
+};
+
+/**
+ * struct mboxio_lease - end or extend a lease (MBOXIO_LEASE)
+ * @lease_id:	a handle that MBOXIO_RECV with MBOX_MSG_LEASE gave out on
+ *		this open file description.
+ * @op:		MBOX_LEASE_COMMIT: the message is gone, and its slot free.
+ *		MBOX_LEASE_RELEASE: the message goes back in line for the
+ *		next receiver. MBOX_LEASE_EXTEND: the lease now ends
+ *		@lease_ns from the call (0: never by itself).
+ * @__pad:	must be 0.
+ * @lease_ns:	MBOX_LEASE_EXTEND: as mboxio_recv.lease_ns; must be 0
+ *		for the other ops.
+ *
+ * COMMIT and RELEASE use the handle up. ENOENT for a handle that is not
+ * held here: never given through this open file description, used up
+ * already, or ended by its deadline (the message was put back then).
+ */
+struct mboxio_lease {
+	__u64 lease_id;
+	__u32 op;
 	__u32 __pad;
+	__u64 lease_ns;
 };
 
 /**
@@ -518,7 +584,8 @@ struct mboxio_reply_recv {
  * @queued:		messages queued (bounded mailboxes).
  * @waiting_senders:	senders blocked or offering (rendezvous).
  * @waiting_receivers:	receivers blocked.
- * @__pad:		0.
+ * @leased:		messages out on lease (MBOX_MSG_LEASE): neither
+ *			committed nor released yet.
  * @queued_bytes:	payload bytes queued.
  * @sent:		messages accepted since creation.
  * @received:		messages taken since creation.
@@ -533,7 +600,7 @@ struct mboxio_stat {
 	__u32 queued;
 	__u32 waiting_senders;
 	__u32 waiting_receivers;
-	__u32 __pad;
+	__u32 leased;
 	__u64 queued_bytes;
 	__u64 sent;
 	__u64 received;
@@ -672,6 +739,7 @@ struct mboxio_notify {
 #define MBOXIO_REPLY_SIZE_VER0		24
 #define MBOXIO_REPLY_RECV_SIZE_VER0	80
 #define MBOXIO_NOTIFY_SIZE_VER0		24
+#define MBOXIO_LEASE_SIZE_VER0		24
 
 /* The ioctl type byte, unused in Documentation/userspace-api/ioctl/ioctl-number.rst */
 #define MBOX_IOCTL_TYPE		0xBB
@@ -698,5 +766,6 @@ struct mboxio_notify {
 #define MBOXIO_REPLY_RECV	_IOWR(MBOX_IOCTL_TYPE, 0x18, struct mboxio_reply_recv)
 #define MBOXIO_NOTIFY		_IOWR(MBOX_IOCTL_TYPE, 0x19, struct mboxio_notify)
 #define MBOXIO_NOTIFY_WAIT	_IOW(MBOX_IOCTL_TYPE, 0x1a, struct mboxio_notify)
+#define MBOXIO_LEASE		_IOW(MBOX_IOCTL_TYPE, 0x1b, struct mboxio_lease)
 
 #endif /* _UAPI_LINUX_MBOX_H */
