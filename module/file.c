@@ -306,10 +306,25 @@ static int mbox_copy_out(struct mbox_file *mf, struct mbox_msg *msg, u64 buf,
 }
 
 /*
+ * A receive's lease arguments (@args, whose caller's struct ends at @end):
+ * a struct that cannot carry the handle back (ending before @lease_id)
+ * cannot lease, and a lease_ns without a lease to time is a caller's
+ * mistake.
+ */
+static int mbox_lease_args_ok(const struct mbox_wait *wait,
+			      const struct mboxio_recv *args, size_t end)
+{
+	if (!wait->lease)
+		return args->lease_ns ? -EINVAL : 0;
+	if (end < offsetofend(struct mboxio_recv, lease_id) ||
+	    args->lease_ns > KTIME_MAX)
+		return -EINVAL;
+	return 0;
+}
+
+/*
  * The lease record for a receive with MBOX_MSG_LEASE (@wait), made before
- * the claim; NULL without. A struct that cannot carry the handle back
- * (ending before @lease_id) cannot lease, and a lease_ns without a lease
- * to time is a caller's mistake.
+ * the claim; NULL without.
  */
 static struct mbox_lease *mbox_lease_for(struct mbox_file *mf,
 					 const struct mbox_wait *wait,
@@ -320,15 +335,15 @@ static struct mbox_lease *mbox_lease_for(struct mbox_file *mf,
 	struct mbox_lease *lease;
 	int err;
 
+	err = mbox_lease_args_ok(wait, args, end);
+	if (err)
+		return ERR_PTR(err);
 	if (!wait->lease)
-		return args->lease_ns ? ERR_PTR(-EINVAL) : NULL;
-	if (end < offsetofend(struct mboxio_recv, lease_id) ||
-	    args->lease_ns > KTIME_MAX)
-		return ERR_PTR(-EINVAL);
+		return NULL;
 	err = mbox_caller_get(mf, &lessee);
 	if (err)
 		return ERR_PTR(err);
-	lease = mbox_lease_new(&lessee);
+	lease = mbox_lease_new(mf->mb, &lessee);
 	mbox_caller_put(mf, &lessee);
 	return lease;
 }
@@ -368,7 +383,7 @@ static long mbox_recv_args(struct mbox_file *mf, struct mboxio_recv *args,
 	struct mbox_lease *lease;
 	struct mbox_msg *msg;
 
-	BUILD_BUG_ON(sizeof(*args) != 80);
+	BUILD_BUG_ON(sizeof(*args) != 88);
 	BUILD_BUG_ON(start != 24);
 
 	if (mbox_recv_size_ok(mf, wait, args->size))
@@ -396,6 +411,7 @@ static long mbox_recv_args(struct mbox_file *mf, struct mboxio_recv *args,
 	args->priority = msg->node.prio;
 	args->deliveries = msg->deliveries;
 	args->lease_id = lease ? lease->id : 0;
+	args->msg_id = msg->order;
 	args->reply_id = mbox_take_call(mf, msg,
 					end >= offsetofend(struct mboxio_recv,
 							   reply_id));
@@ -438,7 +454,7 @@ static long mbox_ioctl_reply_recv(struct file *file, struct mbox_file *mf,
 	struct mbox_wait wait;
 	int ret;
 
-	BUILD_BUG_ON(sizeof(args) != 104);
+	BUILD_BUG_ON(sizeof(args) != 112);
 	BUILD_BUG_ON(offsetof(struct mboxio_reply_recv, recv) != 24);
 
 	if (!(file->f_mode & FMODE_READ))
@@ -455,6 +471,10 @@ static long mbox_ioctl_reply_recv(struct file *file, struct mbox_file *mf,
 				  true, &wait);
 	if (!ret)
 		ret = mbox_recv_size_ok(mf, &wait, args.recv.size);
+	if (!ret)
+		ret = mbox_lease_args_ok(&wait, &args.recv,
+					 _IOC_SIZE(cmd) -
+					 offsetof(struct mboxio_reply_recv, recv));
 	if (ret)
 		return ret;
 	if (args.reply.reply_id) {
@@ -816,7 +836,7 @@ static long mbox_ioctl_stat(struct mbox *mb, unsigned int cmd,
 {
 	struct mboxio_stat st;
 
-	BUILD_BUG_ON(sizeof(st) != 64);
+	BUILD_BUG_ON(sizeof(st) != 72);
 
 	if (_IOC_SIZE(cmd) < MBOXIO_STAT_SIZE_VER0)
 		return -EINVAL;

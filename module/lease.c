@@ -68,16 +68,24 @@ void mbox_lease_destroy(struct mbox *mb)
 
 /**
  * mbox_lease_new() - a lease record for a receive about to claim a message
- * @lessee:	who receives: charged for the record until it is freed
+ * @mb:		the mailbox
+ * @lessee:	who receives: charged until the record is freed
  *
- * Allocated before the claim, which happens under the lock.
+ * Allocated before the claim, which happens under the lock. The lessee
+ * pays for the record and as much again as the largest message of @mb
+ * costs: the message stays charged to its sender, but it is the lessee
+ * that keeps it in the kernel, and on a rendezvous mailbox, where senders
+ * do not wait for room, nothing else would bound how much of a sender's
+ * allowance a reader could pin with leases.
  *
  * Return: the record, with its handle; ERR_PTR(-EDQUOT) or
  * ERR_PTR(-ENOMEM).
  */
-struct mbox_lease *mbox_lease_new(const struct mbox_sender *lessee)
+struct mbox_lease *mbox_lease_new(struct mbox *mb,
+				  const struct mbox_sender *lessee)
 {
-	u32 charge = kmalloc_size_roundup(sizeof(struct mbox_lease));
+	u32 charge = kmalloc_size_roundup(sizeof(struct mbox_lease)) +
+		     mbox_msg_cost(mb, mb->msg_size);
 	struct mbox_lease *lease;
 	int err;
 

@@ -61,6 +61,7 @@
 #include <linux/hrtimer.h>
 #include <linux/module.h>
 #include <linux/poll.h>
+#include <linux/random.h>
 #include <linux/pid.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
@@ -71,12 +72,50 @@
 
 #include "mbox.h"
 
-/* The head of @mb's queue (the next message, but for rendezvous offers). */
+/* Whether message @a leaves before @b: priority, then arrival. */
+static bool mbox_msg_precedes(const struct mbox_msg *a,
+			      const struct mbox_msg *b)
+{
+	if (a->node.prio != b->node.prio)
+		return a->node.prio > b->node.prio;
+	return a->order < b->order;
+}
+
+static bool mbox_put_back_less(struct rb_node *a, const struct rb_node *b)
+{
+	return mbox_msg_precedes(rb_entry(a, struct mbox_msg, node.rb),
+				 rb_entry(b, struct mbox_msg, node.rb));
+}
+
+/*
+ * The head of @mb's queue (the next message, but for rendezvous offers):
+ * the better of the first message put back and the first accepted.
+ */
 static struct mbox_msg *mbox_queue_first(const struct mbox *mb)
 {
+	struct rb_node *rb = rb_first_cached(&mb->put_back);
 	struct mbox_pq_node *n = mbox_pq_first(&mb->queue);
+	struct mbox_msg *back, *fresh;
 
-	return n ? container_of(n, struct mbox_msg, node) : NULL;
+	back = rb ? rb_entry(rb, struct mbox_msg, node.rb) : NULL;
+	fresh = n ? container_of(n, struct mbox_msg, node) : NULL;
+	if (!back || (fresh && mbox_msg_precedes(fresh, back)))
+		return fresh;
+	return back;
+}
+
+/* Take @msg, queued or put back, off the queue. */
+static void mbox_queue_del(struct mbox *mb, struct mbox_msg *msg)
+{
+	if (msg->put_back) {
+		rb_erase_cached(&msg->node.rb, &mb->put_back);
+		RB_CLEAR_NODE(&msg->node.rb);
+		msg->put_back = false;
+	} else {
+		mbox_pq_del(&mb->queue, &msg->node);
+	}
+	mb->queued--;
+	mb->queued_bytes -= msg->len;
 }
 
 /* The first waiter of @mb->senders or @mb->receivers, or NULL. */
@@ -114,11 +153,13 @@ struct mbox *mbox_new(const struct mboxio_create *args)
 	mb->gid = current_egid();
 	spin_lock_init(&mb->lock);
 	mbox_pq_init(&mb->queue);
+	mb->put_back = RB_ROOT_CACHED;
 	mbox_pq_init(&mb->senders);
 	mbox_pq_init(&mb->receivers);
 	init_waitqueue_head(&mb->wait_wq);
 	init_waitqueue_head(&mb->notify_wq);
 	init_waitqueue_head(&mb->poll_wq);
+	mb->id = get_random_u64();
 	mbox_lease_init(mb);
 	mbox_msg_cache_init(mb);
 	/* Called from an ioctl on one of our files: the module is pinned. */
@@ -167,7 +208,7 @@ static void mbox_free(struct kref *ref)
 		     !mbox_pq_empty(&mb->receivers) || atomic_read(&mb->taking));
 	mbox_lease_destroy(mb);
 	while ((msg = mbox_queue_first(mb))) {
-		mbox_pq_del(&mb->queue, &msg->node);
+		mbox_queue_del(mb, msg);
 		mbox_msg_free(mb, msg);
 	}
 	mbox_msg_cache_drain(mb);
@@ -323,31 +364,28 @@ static void mbox_poll_wake(struct mbox *mb, __poll_t events)
 
 /*
  * The queue, in one place: where a message goes in (mbox_queue_insert()),
- * which message leaves next (mbox_next_msg()), and whether a bounded
- * mailbox has room (mbox_has_room()).
+ * where it comes out (mbox_queue_del()), which message leaves next
+ * (mbox_next_msg()), and whether a bounded mailbox has room
+ * (mbox_has_room()).
  *
- * @queue holds each priority's messages in the order they entered the
- * mailbox (@order), highest priority first (prioq.c). A new message has
- * the highest @order and goes to the tail of its priority. A message a
- * faulting receiver puts back was the first of the highest priority when
- * it was claimed, so only other messages put back can stand before it in
- * its priority: it goes back after those that arrived before it, which
- * restores the order however many receivers fault, in whatever order. The
- * walk covers only messages put back, at most one per receiver copying at
- * the time.
+ * Messages leave by priority, then in the order they entered the mailbox
+ * (@order). A new message has the highest @order: it goes to the tail of
+ * its priority on @queue (prioq.c), in O(1) for a priority present. A
+ * message given back (a faulting copy-out, a released lease) was the
+ * first of the highest priority when it was taken, so it belongs before
+ * every message of its priority on @queue, and among the others given
+ * back by its @order: @put_back keeps them sorted so, in O(log n) however
+ * many receivers give messages back, in whatever order, and the next
+ * message is the better of the two heads (mbox_queue_first()).
  */
-static bool mbox_msg_before(const struct mbox_pq_node *n,
-			    const struct mbox_pq_node *pos)
-{
-	return container_of(n, struct mbox_msg, node)->order <
-	       container_of(pos, struct mbox_msg, node)->order;
-}
-
 static void mbox_queue_insert(struct mbox *mb, struct mbox_msg *msg,
 			      bool put_back)
 {
-	/* A new message is the youngest: no order to compare. */
-	mbox_pq_add(&mb->queue, &msg->node, put_back ? mbox_msg_before : NULL);
+	msg->put_back = put_back;
+	if (put_back)
+		rb_add_cached(&msg->node.rb, &mb->put_back, mbox_put_back_less);
+	else
+		mbox_pq_add(&mb->queue, &msg->node);
 	if (msg->call) {
 		/* Not taken (again): its caller may still withdraw it. */
 		msg->call->req = msg;
@@ -361,7 +399,7 @@ static void mbox_queue_insert(struct mbox *mb, struct mbox_msg *msg,
 /* Accept a new message into a bounded mailbox's queue. */
 static void mbox_enqueue(struct mbox *mb, struct mbox_msg *msg)
 {
-	msg->order = mb->arrivals++;
+	msg->order = ++mb->arrivals;
 	mb->sent++;
 	mbox_queue_insert(mb, msg, false);
 }
@@ -385,15 +423,6 @@ static void mbox_take(struct mbox *mb, struct mbox_msg *msg)
 	}
 	atomic_inc(&mb->taking);
 	mb->received++;
-}
-
-/* Whether message @a leaves before @b: priority, then arrival. */
-static bool mbox_msg_precedes(const struct mbox_msg *a,
-			      const struct mbox_msg *b)
-{
-	if (a->node.prio != b->node.prio)
-		return a->node.prio > b->node.prio;
-	return a->order < b->order;
 }
 
 /*
@@ -461,9 +490,7 @@ static void mbox_claim(struct mbox *mb, struct mbox_msg *msg,
 
 	mbox_take(mb, msg);
 	if (!s) {
-		mbox_pq_del(&mb->queue, &msg->node);
-		mb->queued--;
-		mb->queued_bytes -= msg->len;
+		mbox_queue_del(mb, msg);
 		return;
 	}
 	mb->sent++;
@@ -654,7 +681,7 @@ int mbox_send(struct mbox *mb, struct mbox_msg *msg,
 		struct mbox_waiter *r = mbox_receiver_for(mb, msg, &wq);
 
 		if (r) {
-			msg->order = mb->arrivals++;
+			msg->order = ++mb->arrivals;
 			mb->sent++;
 			mbox_take(mb, msg);
 			mbox_hand(mb, r, msg, &wq);
@@ -662,7 +689,7 @@ int mbox_send(struct mbox *mb, struct mbox_msg *msg,
 			mbox_enqueue(mb, msg);
 			/* Into an empty mailbox, nobody waiting: notify. */
 			if (mb->queued == 1)
-				mbox_notify_take(mb, &wq);
+				mbox_notify_take(mb, &wq, NULL);
 		}
 		spin_unlock(&mb->lock);
 		mbox_wakeups_flush(&wq);
@@ -673,8 +700,8 @@ int mbox_send(struct mbox *mb, struct mbox_msg *msg,
 	w.msg = msg;
 	w.node.prio = msg->node.prio;
 	if (!mb->capacity)
-		msg->order = mb->arrivals++;	/* its place among the offers */
-	mbox_pq_add(&mb->senders, &w.node, NULL);
+		msg->order = ++mb->arrivals;	/* its place among the offers */
+	mbox_pq_add(&mb->senders, &w.node);
 	WRITE_ONCE(mb->nr_senders, mb->nr_senders + 1);
 	/* We are visible before @taking is read: see mbox_dispatch(). */
 	smp_mb();
@@ -682,8 +709,8 @@ int mbox_send(struct mbox *mb, struct mbox_msg *msg,
 	if (!mb->capacity && w.state == MBOX_W_WAITING && !wait->nowait) {
 		mbox_poll_wake(mb, EPOLLIN | EPOLLRDNORM);
 		/* The only message on offer, nobody waiting: notify. */
-		if (mb->nr_senders == 1 && mbox_pq_empty(&mb->queue))
-			mbox_notify_take(mb, &wq);
+		if (mb->nr_senders == 1 && !mb->queued)
+			mbox_notify_take(mb, &wq, NULL);
 	}
 
 	err = mbox_wait(mb, &w, &mb->senders, &mb->nr_senders, wait, &wq);
@@ -729,10 +756,8 @@ void mbox_withdraw(struct mbox *mb, struct mbox_msg *msg,
 		   struct mbox_wakeups *wq)
 {
 	lockdep_assert_held(&mb->lock);
-	mbox_pq_del(&mb->queue, &msg->node);
+	mbox_queue_del(mb, msg);
 	msg->call->req = NULL;
-	mb->queued--;
-	mb->queued_bytes -= msg->len;
 	mb->sent--;
 	mbox_dispatch(mb, wq);
 	if (mb->capacity)
@@ -776,7 +801,7 @@ struct mbox_msg *mbox_recv_claim(struct mbox *mb, u32 size,
 	}
 
 	mbox_waiter_init(&w, size);
-	mbox_pq_add(&mb->receivers, &w.node, NULL);
+	mbox_pq_add(&mb->receivers, &w.node);
 	WRITE_ONCE(mb->nr_receivers, mb->nr_receivers + 1);
 	/* As in mbox_send(): visible before @taking is read. */
 	smp_mb();
@@ -897,7 +922,9 @@ void mbox_recv_undo(struct mbox *mb, struct mbox_msg *msg)
  * It goes back in line where it was (mbox_queue_insert()), keeping the
  * slot it never gave up, and stays counted as received: that delivery
  * happened. It loses its number, to be numbered again, and counted as
- * delivered once more, by the receiver that takes it next.
+ * delivered once more, by the receiver that takes it next. Into an empty
+ * mailbox it is an arrival for a notification registrant, reported as
+ * from its sender: the task putting it back may be the deadline work.
  */
 void mbox_recv_requeue(struct mbox *mb, struct mbox_msg *msg,
 		       struct mbox_wakeups *wq)
@@ -907,6 +934,14 @@ void mbox_recv_requeue(struct mbox *mb, struct mbox_msg *msg,
 	atomic_dec(&mb->taking);
 	mbox_queue_insert(mb, msg, true);
 	mbox_dispatch(mb, wq);
+	/*
+	 * Back into an empty mailbox, and no receiver took it: an arrival,
+	 * as far as a registrant for notification can tell (no offer was
+	 * waiting on a rendezvous mailbox either).
+	 */
+	if (msg->put_back && mb->queued == 1 &&
+	    !(!mb->capacity && mb->nr_senders))
+		mbox_notify_take(mb, wq, msg);
 }
 
 /**
@@ -955,6 +990,7 @@ void mbox_stat(struct mbox *mb, struct mboxio_stat *st,
 	st->mode = mb->mode;
 	st->uid = from_kuid_munged(ns, mb->uid);
 	st->gid = from_kgid_munged(ns, mb->gid);
+	st->mbox_id = mb->id;
 	if (!READ_ONCE(mb->linked))
 		st->flags |= MBOX_STAT_UNLINKED;
 

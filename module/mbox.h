@@ -228,16 +228,18 @@ static inline bool mbox_pq_empty(const struct mbox_pq *pq)
 /**
  * struct mbox_msg - one message
  * @node:	its priority (@node.prio) and its place on mbox->queue while
- *		queued; @node.link is on mbox->cache while spare.
+ *		queued, or with @put_back on mbox->put_back (through
+ *		@node.rb alone); @node.link is on mbox->cache while spare.
+ * @put_back:	queued on mbox->put_back rather than mbox->queue.
  * @user:	the user its memory is charged to (reference held).
  * @charge:	bytes charged to @user: what the message occupies.
  * @pid:	sender's thread group (reference held).
  * @uid:	sender's euid (of the cred the send used: file.c).
  * @gid:	sender's egid.
- * @order:	when it entered the mailbox (mbox->arrivals): queued, or
- *		offered by a rendezvous sender. Each priority's messages are
- *		queued in this order, so a message put back after a fault
- *		goes back where it was.
+ * @order:	when it entered the mailbox (mbox->arrivals, from 1):
+ *		queued, or offered by a rendezvous sender. Each priority's
+ *		messages are queued in this order, so a message put back
+ *		goes back where it was; receivers learn it as its msg_id.
  * @seq:	delivery number, given when a receiver first claims it; 0
  *		before. A message put back after a fault keeps its number; one
  *		whose lease is released loses it, to get a new one when it
@@ -262,6 +264,7 @@ struct mbox_msg {
 	u64 order;
 	u64 seq;
 	u32 deliveries;
+	bool put_back;
 	struct mbox_call *call;
 	u32 len;
 	u8 *data;
@@ -308,6 +311,8 @@ struct mbox_wakeups {
 	struct mbox_waiter *keys[MBOX_WAKE_BATCH];
 	struct mbox_notify *notify;	/* notify.c: to deliver and free */
 	bool notify_wake;		/* notify.c: wake mb->notify_wq */
+	struct pid *notify_pid;		/* notify.c: the sender it reports, */
+	kuid_t notify_uid;		/* if not the current task */
 };
 
 /**
@@ -334,22 +339,29 @@ struct mbox_wakeups {
  *			(reference held); immutable.
  * @fixed_charge:	bytes charged to @user for the mailbox itself and
  *			its message cache; immutable.
+ * @id:			random identity (mboxio_stat.mbox_id); immutable.
  * @lock:		protects everything below it, every message on @queue
  *			and every waiter on @senders or @receivers. Never
  *			held across a user copy, an allocation or a sleep.
- * @queue:		messages in the mailbox's keeping, by priority, then
- *			@order: what a bounded mailbox has accepted, and on
- *			either kind messages put back by a receiver that
- *			faulted (on a rendezvous mailbox their senders are
- *			done, so they wait here, to be taken in turn with
- *			the offers).
+ * @queue:		messages a bounded mailbox has accepted and no
+ *			receiver has taken yet, by priority, then @order.
+ * @put_back:		messages that receivers took and gave back (a
+ *			faulting copy-out, a released lease), by priority,
+ *			then @order, on either kind of mailbox (on a
+ *			rendezvous mailbox their senders are done, so they
+ *			wait here, to be taken in turn with the offers). Each
+ *			was the first of its priority when it was taken, so
+ *			it belongs before that priority's messages on @queue;
+ *			the next message is the better of the two heads
+ *			(mailbox.c). Apart so that giving a message back
+ *			costs O(log n) however many are out.
  * @senders:		waiters that wait to send, by their message's
  *			priority, then oldest first. Rendezvous: each offers
  *			its @msg; bounded: each waits for a slot.
  * @receivers:		waiters that wait to receive, oldest first. Never
  *			non-empty while a message could be handed to them.
- * @queued:		messages on @queue.
- * @queued_bytes:	payload bytes on @queue.
+ * @queued:		messages on @queue and @put_back.
+ * @queued_bytes:	payload bytes on @queue and @put_back.
  * @nr_senders:		entries on @senders; also read locklessly
  *			(READ_ONCE) by mbox_recv_done().
  * @nr_receivers:	entries on @receivers; as @nr_senders.
@@ -364,11 +376,12 @@ struct mbox_wakeups {
  * @lease_deadlines:	leases with a deadline, soonest leftmost, by their
  *			@dl_node (lease.c).
  * @arrivals:		messages that ever entered the mailbox; the next
- *			message's @order.
+ *			message's @order is one more.
  * @sent:		messages accepted (queued, or claimed from a
  *			rendezvous sender).
  * @received:		messages taken (claimed; one put back after a fault
- *			is taken off again).
+ *			is taken off again, one whose lease is released
+ *			stays counted: it was delivered).
  * @last_seq:		delivery number of the last message claimed. Numbers
  *			follow the order messages leave the mailbox, which
  *			concurrent receivers may finish copying out of order.
@@ -424,9 +437,11 @@ struct mbox {
 	kgid_t gid;
 	struct mbox_user *user;
 	u32 fixed_charge;
+	u64 id;
 
 	spinlock_t lock;	/* see @lock above */
 	struct mbox_pq queue;
+	struct rb_root_cached put_back;
 	struct mbox_pq senders;
 	struct mbox_pq receivers;
 	u32 queued;
@@ -517,7 +532,8 @@ struct mbox_file {
  *		reused; immutable.
  * @user:	the lessee's accounting, charged @charge bytes for this
  *		record until it is freed (reference held); immutable.
- * @charge:	bytes charged to @user; immutable.
+ * @charge:	bytes charged to @user (the record and a largest message's
+ *		cost: mbox_lease_new()); immutable.
  *
  * Under mb->lock, from mbox_lease_start() until the lease ends:
  * @holder:	the file that received it: the lease is on its @leases
@@ -622,9 +638,7 @@ struct mbox_wait {
 /* prioq.c: the priority queue of messages and senders */
 void mbox_pq_init(struct mbox_pq *pq);
 struct mbox_pq_node *mbox_pq_first(const struct mbox_pq *pq);
-void mbox_pq_add(struct mbox_pq *pq, struct mbox_pq_node *n,
-		 bool (*before)(const struct mbox_pq_node *n,
-				const struct mbox_pq_node *pos));
+void mbox_pq_add(struct mbox_pq *pq, struct mbox_pq_node *n);
 void mbox_pq_del(struct mbox_pq *pq, struct mbox_pq_node *n);
 
 /* mailbox.c: the mailbox and its message passing */
@@ -675,7 +689,8 @@ void mbox_call_file_release(struct mbox_file *mf);
 /* notify.c: arrival notification */
 int mbox_notify_set(struct mbox *mb, const struct mboxio_notify *args,
 		    u64 *token);
-void mbox_notify_take(struct mbox *mb, struct mbox_wakeups *wq);
+void mbox_notify_take(struct mbox *mb, struct mbox_wakeups *wq,
+		      const struct mbox_msg *back);
 void mbox_notify_deliver(struct mbox_wakeups *wq);
 int mbox_notify_wait(struct mbox *mb, u64 token);
 void mbox_notify_flush(struct mbox *mb);
@@ -684,7 +699,8 @@ void mbox_notify_destroy(struct mbox *mb);
 /* lease.c: leased receives */
 void mbox_lease_init(struct mbox *mb);
 void mbox_lease_destroy(struct mbox *mb);
-struct mbox_lease *mbox_lease_new(const struct mbox_sender *lessee);
+struct mbox_lease *mbox_lease_new(struct mbox *mb,
+				  const struct mbox_sender *lessee);
 void mbox_lease_free(struct mbox_lease *lease);
 void mbox_lease_start(struct mbox_file *mf, struct mbox_lease *lease,
 		      struct mbox_msg *msg, u64 lease_ns);

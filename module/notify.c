@@ -138,11 +138,15 @@ int mbox_notify_set(struct mbox *mb, const struct mboxio_notify *args,
 
 /**
  * mbox_notify_take() - a message arrived to an empty mailbox: notify
- * @mb:	the mailbox, locked; nobody waits to receive
- * @wq:	the wakeups to issue once @mb->lock is dropped; the notification
- *	goes with them (mbox_notify_deliver())
+ * @mb:		the mailbox, locked; nobody waits to receive
+ * @wq:		the wakeups to issue once @mb->lock is dropped; the
+ *		notification goes with them (mbox_notify_deliver())
+ * @back:	NULL for a message the current task sent; a message given
+ *		back (a released lease) to report as from its sender: its
+ *		pid and the effective uid it carries
  */
-void mbox_notify_take(struct mbox *mb, struct mbox_wakeups *wq)
+void mbox_notify_take(struct mbox *mb, struct mbox_wakeups *wq,
+		      const struct mbox_msg *back)
 {
 	struct mbox_notify *n = mb->notify;
 
@@ -157,6 +161,10 @@ void mbox_notify_take(struct mbox *mb, struct mbox_wakeups *wq)
 	}
 	mb->notify = NULL;
 	wq->notify = n;
+	if (back) {
+		wq->notify_pid = get_pid(back->pid);
+		wq->notify_uid = back->uid;
+	}
 }
 
 /*
@@ -166,7 +174,8 @@ void mbox_notify_take(struct mbox *mb, struct mbox_wakeups *wq)
  * look at each thread's blocked set is a racy hint, as the kernel's own
  * choice of a thread is; whichever thread gets it may take it.
  */
-static void mbox_notify_signal(const struct mbox_notify *n)
+static void mbox_notify_signal(const struct mbox_notify *n,
+			       struct pid *from, kuid_t from_uid)
 {
 	struct task_struct *p, *t, *target;
 	struct kernel_siginfo info;
@@ -175,8 +184,9 @@ static void mbox_notify_signal(const struct mbox_notify *n)
 	info.si_signo = n->signo;
 	info.si_code = SI_MESGQ;
 	info.si_ptr = u64_to_user_ptr(n->value);
-	/* Ours, as we see it: the signal code maps it into the target's. */
-	info.si_uid = from_kuid_munged(current_user_ns(), current_uid());
+	/* As we see it: the signal code maps it into the target's. */
+	info.si_uid = from_kuid_munged(current_user_ns(),
+				       from ? from_uid : current_uid());
 
 	rcu_read_lock();
 	p = pid_task(n->owner, PIDTYPE_TGID);
@@ -192,7 +202,8 @@ static void mbox_notify_signal(const struct mbox_notify *n)
 			break;
 		}
 	}
-	info.si_pid = task_tgid_nr_ns(current, task_active_pid_ns(target));
+	info.si_pid = from ? pid_nr_ns(from, task_active_pid_ns(target)) :
+		      task_tgid_nr_ns(current, task_active_pid_ns(target));
 	get_task_struct(target);
 	rcu_read_unlock();
 
@@ -210,8 +221,10 @@ void mbox_notify_deliver(struct mbox_wakeups *wq)
 
 	wq->notify = NULL;
 	if (n && n->how == MBOX_NOTIFY_SIGNAL && n->signo)
-		mbox_notify_signal(n);
+		mbox_notify_signal(n, wq->notify_pid, wq->notify_uid);
 	mbox_notify_free(n);
+	put_pid(wq->notify_pid);
+	wq->notify_pid = NULL;
 	if (wq->notify_wake) {
 		wq->notify_wake = false;
 		wake_up_all(&wq->mb->notify_wq);

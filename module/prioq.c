@@ -3,10 +3,10 @@
  * The priority queue of a mailbox's messages and waiting senders.
  *
  * Entries leave highest priority first and, within a priority, in the order
- * they were added (or, for a message put back, in the order the caller's
- * @before says). The queue never allocates: every entry embeds its struct
- * mbox_pq_node, so it can be used under a spinlock, and a message a
- * receiver puts back needs no memory it might not get.
+ * they were added: an entry always goes to its priority's tail (messages
+ * put back, which belong ahead of those, are kept apart: mailbox.c). The
+ * queue never allocates: every entry embeds its struct mbox_pq_node, so it
+ * can be used under a spinlock.
  *
  * Shape. Each priority present has a level: its oldest entry, the level's
  * leader, is in an rbtree keyed by priority (leftmost the highest, cached),
@@ -66,36 +66,15 @@ static void mbox_pq_lead(struct mbox_pq *pq, struct mbox_pq_node *n,
 	rb_insert_color_cached(&n->rb, &pq->levels, leftmost);
 }
 
-/* @n, not in the queue, takes leader @old's place; @old follows it. */
-static void mbox_pq_take_lead(struct mbox_pq *pq, struct mbox_pq_node *old,
-			      struct mbox_pq_node *n)
-{
-	rb_replace_node_cached(&old->rb, &n->rb, &pq->levels);
-	RB_CLEAR_NODE(&old->rb);
-	/* @n heads the followers (list_replace() needs a non-empty list). */
-	if (list_empty(&old->link))
-		INIT_LIST_HEAD(&n->link);
-	else
-		list_replace(&old->link, &n->link);
-	list_add(&old->link, &n->link);		/* @old first among them */
-}
-
 /**
- * mbox_pq_add() - add an entry in its place
+ * mbox_pq_add() - add an entry after every entry of its priority
  * @pq:		the queue
  * @n:		the entry, not in any queue, with its @prio set
- * @before:	NULL to add @n after every entry of its priority; otherwise
- *		whether @n belongs before an entry of the same priority (a
- *		message put back, by arrival). Only the entries @before puts
- *		after @n, plus the first that it does not, are visited, and
- *		none if @n belongs at the tail.
  */
-void mbox_pq_add(struct mbox_pq *pq, struct mbox_pq_node *n,
-		 bool (*before)(const struct mbox_pq_node *n,
-				const struct mbox_pq_node *pos))
+void mbox_pq_add(struct mbox_pq *pq, struct mbox_pq_node *n)
 {
 	struct rb_node **at = &pq->levels.rb_root.rb_node, *parent = NULL;
-	struct mbox_pq_node *lead = NULL, *pos;
+	struct mbox_pq_node *lead = NULL;
 	bool leftmost = true;
 
 	while (*at) {
@@ -117,21 +96,7 @@ void mbox_pq_add(struct mbox_pq *pq, struct mbox_pq_node *n,
 	}
 
 	RB_CLEAR_NODE(&n->rb);
-	/* The level's last entry: its leader if it has no followers. */
-	pos = list_last_entry(&lead->link, struct mbox_pq_node, link);
-	if (!before || !before(n, pos)) {
-		list_add_tail(&n->link, &lead->link);
-		return;
-	}
-	if (before(n, lead)) {
-		mbox_pq_take_lead(pq, lead, n);
-		return;
-	}
-	list_for_each_entry(pos, &lead->link, link) {
-		if (before(n, pos))
-			break;
-	}
-	list_add_tail(&n->link, &pos->link);	/* just before @pos */
+	list_add_tail(&n->link, &lead->link);
 }
 
 /**

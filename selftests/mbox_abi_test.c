@@ -159,9 +159,14 @@ TEST_F(abi, send_recv_stat_grow)
 
 	/* stat: output only. */
 	filled(b, sizeof(b), 0x5a);
-	ASSERT_EQ(0, mbox_ioctl(fd, resized(MBOXIO_STAT, 80), b));
+	ASSERT_EQ(0, mbox_ioctl(fd, resized(MBOXIO_STAT, sizeof(st) + 16), b));
 	EXPECT_EQ(4U, ((struct mboxio_stat *)b)->capacity);
-	for (i = 64; i < 80; i++)
+	for (i = sizeof(st); i < sizeof(st) + 16; i++)
+		EXPECT_EQ(0x5a, b[i]);
+	/* Version 1's 64 bytes: no more written. */
+	filled(b, sizeof(b), 0x5a);
+	ASSERT_EQ(0, mbox_ioctl(fd, resized(MBOXIO_STAT, 64), b));
+	for (i = 64; i < sizeof(b); i++)
 		EXPECT_EQ(0x5a, b[i]);
 	EXPECT_EQ(-EINVAL, mbox_ioctl(fd, resized(MBOXIO_STAT, 56), b));
 	close(fd);

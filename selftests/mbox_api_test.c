@@ -90,14 +90,14 @@ TEST_F(api, struct_sizes)
 	EXPECT_EQ(16U, sizeof(struct mboxio_open));
 	EXPECT_EQ(16U, sizeof(struct mboxio_unlink));
 	EXPECT_EQ(32U, sizeof(struct mboxio_send));
-	EXPECT_EQ(80U, sizeof(struct mboxio_recv));
-	EXPECT_EQ(104U, sizeof(struct mboxio_reply_recv));
+	EXPECT_EQ(88U, sizeof(struct mboxio_recv));
+	EXPECT_EQ(112U, sizeof(struct mboxio_reply_recv));
 	EXPECT_EQ(80U, sizeof(struct mboxio_call));
 	EXPECT_EQ(24U, sizeof(struct mboxio_reply));
 	EXPECT_EQ(32U, sizeof(struct mboxio_batch));
 	EXPECT_EQ(40U, sizeof(struct mboxio_recvmsg));
 	EXPECT_EQ(48U, sizeof(struct mboxio_recvmsg_v2));
-	EXPECT_EQ(64U, sizeof(struct mboxio_stat));
+	EXPECT_EQ(72U, sizeof(struct mboxio_stat));
 	EXPECT_EQ(24U, sizeof(struct mboxio_lease));
 }
 

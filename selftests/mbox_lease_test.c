@@ -182,8 +182,10 @@ TEST_F(lease, release_restores_order)
 
 	ASSERT_EQ(1, lease_now(fd, buf, sizeof(buf), &ra));
 	EXPECT_STREQ("a", buf);
+	EXPECT_EQ(1U, ra.msg_id);
 	ASSERT_EQ(1, lease_now(fd, buf, sizeof(buf), &rb));
 	EXPECT_STREQ("b", buf);
+	EXPECT_EQ(2U, rb.msg_id);
 	EXPECT_EQ(2, LEASED(fd));
 	ASSERT_EQ(0, mbox_send_str(fd, "d"));
 
@@ -193,24 +195,59 @@ TEST_F(lease, release_restores_order)
 	EXPECT_EQ(0, LEASED(fd));
 	EXPECT_EQ(4, QUEUED(fd));
 
+	/* New numbers for new deliveries; the same identity. */
 	ASSERT_EQ(1, take(fd, buf, sizeof(buf), &r));
 	EXPECT_STREQ("a", buf);
 	EXPECT_EQ(2U, r.deliveries);
 	EXPECT_EQ(3U, r.seq);
+	EXPECT_EQ(1U, r.msg_id);
 	ASSERT_EQ(1, take(fd, buf, sizeof(buf), &r));
 	EXPECT_STREQ("b", buf);
 	EXPECT_EQ(2U, r.deliveries);
 	EXPECT_EQ(4U, r.seq);
+	EXPECT_EQ(2U, r.msg_id);
 	ASSERT_EQ(1, take(fd, buf, sizeof(buf), &r));
 	EXPECT_STREQ("c", buf);
 	EXPECT_EQ(1U, r.deliveries);
+	EXPECT_EQ(3U, r.msg_id);
 	ASSERT_EQ(1, take(fd, buf, sizeof(buf), &r));
 	EXPECT_STREQ("d", buf);
+	EXPECT_EQ(4U, r.msg_id);
 
 	/* Each delivery counts as received; each message was sent once. */
 	ASSERT_EQ(0, mbox_stat(fd, &st));
 	EXPECT_EQ(4U, st.sent);
 	EXPECT_EQ(6U, st.received);
+	EXPECT_NE(0U, st.mbox_id);
+	close(fd);
+}
+
+/*
+ * A forwarder names a message by (mbox_id, msg_id): a name reused for a new
+ * mailbox must not give the same identities again.
+ */
+TEST_F(lease, identities_differ_across_reuse)
+{
+	struct mboxio_stat st1, st2;
+	struct mboxio_recv r1, r2;
+	const char *name;
+	char buf[64];
+	int fd;
+
+	fd = new_mbox(_metadata, self->dev, 4, &name);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, mbox_send_str(fd, "x"));
+	ASSERT_EQ(1, take(fd, buf, sizeof(buf), &r1));
+	ASSERT_EQ(0, mbox_stat(fd, &st1));
+	close(fd);
+	ASSERT_EQ(0, mbox_unlink(self->dev, name));
+	fd = mbox_create(self->dev, name, MBOX_FD_RDWR, 0600, 4, 64);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, mbox_send_str(fd, "x"));
+	ASSERT_EQ(1, take(fd, buf, sizeof(buf), &r2));
+	ASSERT_EQ(0, mbox_stat(fd, &st2));
+	EXPECT_EQ(r1.msg_id, r2.msg_id);
+	EXPECT_NE(st1.mbox_id, st2.mbox_id);
 	close(fd);
 }
 
@@ -675,16 +712,20 @@ TEST_F(lease, handle_not_valid_during_copy)
 
 /*
  * Commit against expiry: each message is settled exactly once. Leases run
- * out while the test commits them; every commit that succeeds means the
- * message is gone, every ENOENT that the deadline put it back, and then
- * it must be received again. Nothing lost, nothing doubled.
+ * out while the test takes and commits them (on a slow kernel, even while
+ * it is still taking them, so a message may be leased twice); every commit
+ * that succeeds means its message is gone, every ENOENT that the deadline
+ * put the message back. Whatever the timing, each message must end up
+ * committed once or received again once, never both and never neither,
+ * with a delivery count of one more than the leases it went through.
  */
 TEST_F(lease, commit_races_expiry)
 {
 	enum { N = 200 };
 	static uint64_t ids[N];
+	static int which[N], leases[N], committed[N], drained[N];
 	struct mboxio_recv r;
-	int committed = 0, expired = 0, again = 0;
+	int ok = 0, expired = 0;
 	char buf[64];
 	int fd, i, n;
 
@@ -698,6 +739,9 @@ TEST_F(lease, commit_races_expiry)
 		ASSERT_LT(0, lease_recv(fd, buf, sizeof(buf), MBOX_MSG_DONTWAIT,
 					0, MS(2) + (uint64_t)i * 100000, &r));
 		ids[i] = r.lease_id;
+		which[i] = atoi(buf);
+		ASSERT_TRUE(which[i] >= 0 && which[i] < N);
+		leases[which[i]]++;
 	}
 	/* Commits trail the deadlines, some before, some after. */
 	for (i = 0; i < N; i++) {
@@ -706,23 +750,189 @@ TEST_F(lease, commit_races_expiry)
 		if (i % 10 == 0)
 			usleep(1000);
 		ret = lease_op(fd, ids[i], MBOX_LEASE_COMMIT, 0);
-
-		if (ret == 0)
-			committed++;
-		else if (ret == -ENOENT)
+		if (ret == 0) {
+			ok++;
+			committed[which[i]]++;
+		} else {
+			ASSERT_EQ(-ENOENT, ret);
 			expired++;
-		else
-			ASSERT_EQ(0, ret);
+		}
 	}
 	while (take(fd, buf, sizeof(buf), &r) > 0) {
-		again++;
+		i = atoi(buf);
+		ASSERT_TRUE(i >= 0 && i < N);
+		drained[i]++;
+		EXPECT_EQ((uint32_t)leases[i] + 1, r.deliveries);
+	}
+	for (i = 0; i < N; i++) {
+		EXPECT_EQ(1, committed[i] + drained[i]) {
+			TH_LOG("message %d: %d commits, %d receives", i,
+			       committed[i], drained[i]);
+		}
+	}
+	EXPECT_EQ(0, LEASED(fd));
+	TH_LOG("%d committed, %d expired", ok, expired);
+	close(fd);
+}
+
+/*
+ * Many messages out on lease, given back in a scrambled order: they come
+ * back in their original order, ahead of what arrived meanwhile, each
+ * with one more delivery.
+ */
+TEST_F(lease, many_releases_in_any_order)
+{
+	enum { N = 500 };
+	static uint64_t ids[N];
+	struct mboxio_recv r;
+	char buf[64];
+	uint64_t rng = 12345;
+	int fd, i, j, n;
+
+	fd = new_mbox(_metadata, self->dev, N + 1, NULL);
+	ASSERT_LE(0, fd);
+	for (i = 0; i < N; i++) {
+		n = snprintf(buf, sizeof(buf), "%d", i);
+		ASSERT_EQ(0, mbox_send(fd, buf, n, 0, 0));
+	}
+	for (i = 0; i < N; i++) {
+		ASSERT_LT(0, lease_now(fd, buf, sizeof(buf), &r));
+		ASSERT_EQ(i, atoi(buf));
+		ids[i] = r.lease_id;
+	}
+	ASSERT_EQ(0, mbox_send_str(fd, "later"));
+	for (i = N - 1; i > 0; i--) {		/* Fisher-Yates */
+		uint64_t t;
+
+		j = (int)(mbox_rand(&rng) % (uint64_t)(i + 1));
+		t = ids[i];
+		ids[i] = ids[j];
+		ids[j] = t;
+	}
+	for (i = 0; i < N; i++)
+		ASSERT_EQ(0, lease_op(fd, ids[i], MBOX_LEASE_RELEASE, 0));
+	for (i = 0; i < N; i++) {
+		ASSERT_LT(0, take(fd, buf, sizeof(buf), &r));
+		ASSERT_EQ(i, atoi(buf));
 		EXPECT_EQ(2U, r.deliveries);
 	}
-	EXPECT_EQ(N, committed + expired);
-	EXPECT_EQ(expired, again);
-	EXPECT_EQ(0, LEASED(fd));
-	TH_LOG("%d committed, %d expired and received again", committed,
-	       expired);
+	ASSERT_EQ(5, take(fd, buf, sizeof(buf), &r));
+	EXPECT_STREQ("later", buf);
+	close(fd);
+}
+
+/*
+ * A lease costs its lessee what the message could cost: a reader with a
+ * small allowance cannot pin more than that of other users' messages (on
+ * a rendezvous mailbox nothing else would bound it). Leases of 64 KiB
+ * mailbox messages against a 256 KiB allowance: EDQUOT after at most 4,
+ * where the lease records alone would have let it take all 16.
+ */
+TEST_F(lease, lessee_pays)
+{
+	long saved = mbox_param_read("max_user_bytes");
+	const char *name;
+	int fd, i, st;
+	pid_t pid;
+
+	if (geteuid() != 0 || saved <= 0)
+		SKIP(return, "needs root and max_user_bytes");
+	name = mbox_new_name("lease-quota");
+	fd = mbox_create(self->dev, name, MBOX_FD_RDWR, 0644, 16, 65536);
+	ASSERT_LE(0, fd);
+	for (i = 0; i < 16; i++)
+		ASSERT_EQ(0, mbox_send_str(fd, "tiny"));
+	ASSERT_EQ(0, mbox_param_write("max_user_bytes", 256 * 1024));
+	pid = mbox_fork();
+	if (pid == 0) {
+		struct mboxio_recv r;
+		char buf[64];
+		int c, n = 0;
+
+		CHILD_CHECK(mbox_become(1000, 1000, 0, NULL) == 0);
+		c = mbox_open(self->dev, name, MBOX_FD_RECV);
+		CHILD_CHECK(c >= 0);
+		while (lease_now(c, buf, sizeof(buf), &r) > 0)
+			n++;
+		_exit(errno == EDQUOT ? n : 100 + n);
+	}
+	st = mbox_reap(pid);
+	mbox_param_write("max_user_bytes", saved);
+	ASSERT_LE(0, pid);
+	EXPECT_LE(1, st);
+	EXPECT_GE(4, st) {
+		TH_LOG("leased %d before %s", st % 100,
+		       st >= 100 ? "running out of messages" : "EDQUOT");
+	}
+	/* The child's death gave them all back. */
+	EXPECT_EQ(16, QUEUED(fd));
+	close(fd);
+}
+
+/*
+ * A message given back into an empty mailbox is an arrival for the
+ * notification registrant: a lease that runs out wakes a thread waiting in
+ * MBOXIO_NOTIFY_WAIT.
+ */
+TEST_F(lease, release_notifies)
+{
+	struct mboxio_notify nt = { .how = MBOX_NOTIFY_THREAD };
+	struct mboxio_recv r;
+	char buf[64];
+	int fd;
+
+	fd = new_mbox(_metadata, self->dev, 4, NULL);
+	ASSERT_LE(0, fd);
+	ASSERT_EQ(0, mbox_send_str(fd, "once"));
+	ASSERT_EQ(4, lease_recv(fd, buf, sizeof(buf), MBOX_MSG_DONTWAIT, 0,
+				MS(50), &r));
+	ASSERT_EQ(0, mbox_ioctl(fd, MBOXIO_NOTIFY, &nt));
+	ASSERT_NE(0U, nt.token);
+	nt.how = 0;
+	alarm(10);
+	EXPECT_EQ(0, mbox_ioctl(fd, MBOXIO_NOTIFY_WAIT, &nt));
+	alarm(0);
+	ASSERT_EQ(4, take(fd, buf, sizeof(buf), &r));
+	EXPECT_EQ(2U, r.deliveries);
+	close(fd);
+}
+
+/*
+ * MBOXIO_REPLY_RECV checks its receive's lease arguments before it
+ * replies: a bad one fails the call with nothing answered.
+ */
+TEST_F(lease, reply_recv_checks_lease_first)
+{
+	struct mboxio_reply_recv rr;
+	struct mboxio_reply rep = { .buf = (uintptr_t)"ok", .len = 2 };
+	struct mboxio_recv r;
+	struct caller c = { 0 };
+	char buf[64];
+	int fd;
+
+	fd = new_mbox(_metadata, self->dev, 4, NULL);
+	ASSERT_LE(0, fd);
+	c.fd = fd;
+	ASSERT_EQ(0, pthread_create(&c.thread, NULL, caller_fn, &c));
+	ASSERT_EQ(3, mbox_recv(fd, buf, sizeof(buf), MBOX_MSG_DEADLINE,
+			       now_ns() + MS(10000), &r));
+	ASSERT_NE(0U, r.reply_id);
+
+	memset(&rr, 0, sizeof(rr));
+	rr.reply.reply_id = r.reply_id;
+	rr.reply.buf = (uintptr_t)"no";
+	rr.reply.len = 2;
+	rr.recv.buf = (uintptr_t)buf;
+	rr.recv.size = sizeof(buf);
+	rr.recv.flags = MBOX_MSG_DONTWAIT;
+	rr.recv.lease_ns = 5;		/* without MBOX_MSG_LEASE */
+	EXPECT_EQ(-EINVAL, mbox_ioctl(fd, MBOXIO_REPLY_RECV, &rr));
+	/* Not answered: the handle still works, and the caller gets "ok". */
+	rep.reply_id = r.reply_id;
+	EXPECT_EQ(0, mbox_ioctl(fd, MBOXIO_REPLY, &rep));
+	pthread_join(c.thread, NULL);
+	EXPECT_EQ(2, c.ret);
+	EXPECT_EQ(0, memcmp(c.reply, "ok", 2));
 	close(fd);
 }
 

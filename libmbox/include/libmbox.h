@@ -105,6 +105,12 @@ struct mbox_attr {
  *		included: 1, or more after leases of it were released. 0
  *		from a module without MBOX_FEATURE_LEASE, and from
  *		mbox_recvv(). (Since libmbox 1.4.)
+ * @msg_id:	the message's identity within its mailbox: numbered from 1
+ *		as messages enter it, the same at every delivery (unlike
+ *		@seq). With mbox_stat.mbox_id it names the message uniquely,
+ *		e.g. to deduplicate a message forwarded again after its
+ *		lease was released. 0 where @deliveries is 0. (Since
+ *		libmbox 1.4.)
  *
  * mbox_call() fills the same struct about the reply: the replier's @pid,
  * @uid and @gid, the reply's @len, and in @seq the request's delivery
@@ -120,6 +126,7 @@ struct mbox_msginfo {
 	unsigned int prio;
 	uint64_t lease_id;
 	unsigned int deliveries;
+	uint64_t msg_id;
 };
 
 /**
@@ -142,6 +149,10 @@ struct mbox_msginfo {
  *			message whose lease was released counts).
  * @leased:		messages out on lease now: neither committed nor
  *			released. (Since libmbox 1.4.)
+ * @mbox_id:		the mailbox's identity: 64 random bits drawn when it
+ *			was created, different for every mailbox ever made
+ *			(names are reused). 0 from a module without
+ *			MBOX_FEATURE_LEASE. (Since libmbox 1.4.)
  */
 struct mbox_stat {
 	unsigned int capacity;
@@ -158,6 +169,7 @@ struct mbox_stat {
 	uint64_t sent;
 	uint64_t received;
 	unsigned int leased;
+	uint64_t mbox_id;
 };
 
 /**

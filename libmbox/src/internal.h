@@ -95,7 +95,7 @@ struct mbox_msginfo_v1_3 {
 	unsigned int prio;
 };
 
-/* 1.4 added lease_id and deliveries. */
+/* 1.4 added lease_id, deliveries and msg_id. */
 struct mbox_msginfo_v1_4 {
 	pid_t pid;
 	uid_t uid;
@@ -106,6 +106,7 @@ struct mbox_msginfo_v1_4 {
 	unsigned int prio;
 	uint64_t lease_id;
 	unsigned int deliveries;
+	uint64_t msg_id;
 };
 
 /* The least struct mbox_msginfo a receive on lease fills: one with lease_id. */
@@ -167,7 +168,7 @@ MBOX_SAME_PREFIX(mbox_attr, mbox_attr_v1_0, mode);
 MBOX_SAME_PREFIX(mbox_msginfo, mbox_msginfo_v1_0, len);
 MBOX_SAME_PREFIX(mbox_msginfo, mbox_msginfo_v1_2, reply_id);
 MBOX_SAME_PREFIX(mbox_msginfo, mbox_msginfo_v1_3, prio);
-MBOX_SAME_PREFIX(mbox_msginfo, mbox_msginfo_v1_4, deliveries);
+MBOX_SAME_PREFIX(mbox_msginfo, mbox_msginfo_v1_4, msg_id);
 MBOX_SAME_PREFIX(mbox_msgvec, mbox_msgvec_v1_3, info);
 _Static_assert(MBOX_PRIO_MAX == 32768, "libmbox.h and <linux/mbox.h> agree");
 MBOX_SAME_PREFIX(mbox_stat, mbox_stat_v1_0, received);

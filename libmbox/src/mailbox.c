@@ -49,6 +49,7 @@ int mbox_stat_sized(int mb, struct mbox_stat *st, size_t st_size)
 	out.sent = arg.sent;
 	out.received = arg.received;
 	out.leased = arg.leased;
+	out.mbox_id = arg.mbox_id;
 	__mbox_copy_out(st, st_size, &out, sizeof(out));
 	return 0;
 }

@@ -96,6 +96,7 @@ ssize_t __mbox_recv(int mb, void *buf, size_t size, struct mbox_msginfo *info,
 			out.prio = arg->priority;
 			out.lease_id = arg->lease_id;
 			out.deliveries = arg->deliveries;
+			out.msg_id = arg->msg_id;
 		}
 		__mbox_copy_out(info, info_size, &out, sizeof(out));
 	}

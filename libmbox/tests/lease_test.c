@@ -59,6 +59,7 @@ TEST(commit_and_release)
 	EXPECT_EQ(2U, info.deliveries);
 	EXPECT_EQ(0U, info.lease_id);
 	EXPECT_EQ(3U, info.seq);
+	EXPECT_EQ(a.msg_id, info.msg_id);
 	ASSERT_EQ(1, mbox_recv(mb, buf, sizeof(buf), &info));
 	EXPECT_EQ('c', buf[0]);
 	EXPECT_EQ(1U, info.deliveries);

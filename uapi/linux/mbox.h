@@ -311,7 +311,8 @@ struct mboxio_info {
  *	notification (MBOXIO_NOTIFY, MBOXIO_NOTIFY_WAIT): what POSIX message
  *	queues need (libmbox-mq).
  *  MBOX_FEATURE_LEASE: leased receives (MBOX_MSG_LEASE, MBOXIO_LEASE,
- *	mboxio_recv.lease_ns, .lease_id and .deliveries, mboxio_stat.leased).
+ *	mboxio_recv.lease_ns, .lease_id, .deliveries and .msg_id,
+ *	mboxio_stat.leased and .mbox_id).
  */
 #define MBOX_FEATURE_USER_LIMITS	0x1ULL
 #define MBOX_FEATURE_SIZED_ARGS		0x2ULL
@@ -430,6 +431,12 @@ struct mboxio_send {
  *		receive has returned; 0 when the message is a request
  *		(@reply_id nonzero), which is never leased. 0 without
  *		MBOX_MSG_LEASE.
+ * @msg_id:	out: the message's identity within the mailbox: numbered
+ *		from 1 as messages enter it (are queued, or offered by a
+ *		rendezvous sender), so the same at every delivery of the
+ *		message, unlike @seq. With mboxio_stat.mbox_id it names the
+ *		message uniquely, e.g. to deduplicate what is forwarded
+ *		again after a lease was released.
  *
  * The out fields are ignored on input. Returns the message length.
  *
@@ -459,6 +466,7 @@ struct mboxio_recv {
 	__u32 deliveries;
 	__u64 lease_ns;
 	__u64 lease_id;
+	__u64 msg_id;
 };
 
 /**
@@ -589,6 +597,10 @@ struct mboxio_reply_recv {
  * @queued_bytes:	payload bytes queued.
  * @sent:		messages accepted since creation.
  * @received:		messages taken since creation.
+ * @mbox_id:		the mailbox's identity: 64 random bits drawn when it
+ *			was created, so different for every mailbox ever
+ *			made, where names are reused (0 from a kernel
+ *			without MBOX_FEATURE_LEASE).
  */
 struct mboxio_stat {
 	__u32 capacity;
@@ -604,6 +616,7 @@ struct mboxio_stat {
 	__u64 queued_bytes;
 	__u64 sent;
 	__u64 received;
+	__u64 mbox_id;
 };
 
 /**
