@@ -9,7 +9,7 @@
 #   make lib       libmbox (libmbox.so.1, libmbox.a, libmbox.pc)
 #   make examples  the demo programs (after lib)
 #   make selftests build and install the kselftests into build/kselftest
-#   make tools     mboxctl
+#   make tools     mboxctl and mbox-bridge
 #   make lint      checkpatch.pl --strict over the module and the uapi header
 #   make man       lint the man pages
 #   make contract  check every document that restates a fact against its
@@ -84,9 +84,10 @@ lib:
 examples: lib
 	$(MAKE) -C examples
 
-# mboxctl, the command-line tool (ipcs/ipcrm style).
+# mboxctl, the command-line tool (ipcs/ipcrm style), and mbox-bridge.
 tools: lib
 	$(MAKE) -C tools/mboxctl
+	$(MAKE) -C tools/mbox-bridge
 
 # The kernel's kselftest framework and checkpatch.pl, from linux-source.
 framework:
@@ -117,6 +118,7 @@ selftests: framework lib
 		echo "selftests: $$lib collection:" $$tests; \
 	done
 	$(MAKE) -C tests/mboxctl KSFT_INSTALL=$(KSFT_INSTALL) install
+	$(MAKE) -C tests/bridge KSFT_INSTALL=$(KSFT_INSTALL) install
 
 lint: framework
 	$(KSRC)/scripts/checkpatch.pl --strict --no-tree --quiet -f \
@@ -135,11 +137,13 @@ contract: framework
 
 # PREFIX (default /usr/local) and DESTDIR reach the sub-makes from the
 # command line: library, headers (libmbox.h and linux/mbox.h), libmbox.pc,
-# mboxctl and the man pages.
+# mboxctl, mbox-bridge (with its systemd unit and an example configuration)
+# and the man pages.
 install: lib tools
 	$(MAKE) -C libmbox install
 	$(MAKE) -C libmbox-mq install
 	$(MAKE) -C tools/mboxctl install
+	$(MAKE) -C tools/mbox-bridge install
 	$(MAKE) -C man install
 
 # Host-side tests: an installed tree builds a program with pkg-config, and
@@ -153,7 +157,7 @@ dkms-test:
 # Everything built, but not the extracted kernel files (slow to extract).
 clean-products:
 	@if [ -n "$(KDIR)" ]; then $(MAKE) -C module KDIR=$(KDIR) clean; fi
-	@for d in libmbox libmbox-mq examples tools/mboxctl; do \
+	@for d in libmbox libmbox-mq examples tools/mboxctl tools/mbox-bridge; do \
 		if [ -f $$d/Makefile ]; then $(MAKE) -C $$d clean; fi; \
 	done
 	rm -rf $(KSFT_DIR)/mbox $(KSFT_INSTALL) $(BUILD)/*.cpio.gz $(BUILD)/vm-* $(BUILD)/sparse.log

@@ -45,6 +45,8 @@ pkgs=(
 	coreutils			# timeout (host, and copied into the VM)
 	linux-image-amd64		# the kernel the VM boots...
 	linux-headers-amd64		# ...and the headers mbox.ko builds against
+	libnats-dev			# mbox-bridge's NATS client
+	nats-server			# the bridge tests' JetStream, in the VM
 )
 if [ "$debug" -eq 1 ]; then
 	pkgs+=(linux-source-6.12)	# the debug kernel's source

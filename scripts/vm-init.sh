@@ -35,6 +35,8 @@ mount -t tmpfs -o mode=1777 tmpfs /tmp
 mount -t tmpfs -o mode=1777 tmpfs /dev/shm
 mount -t mqueue mqueue /dev/mqueue
 hostname mbox-vm
+# Loopback, for the bridge tests' nats-server.
+ifconfig lo 127.0.0.1 up 2>/dev/null || ip link set lo up 2>/dev/null
 # The kernel booted with loglevel=5; from here on its info messages (the
 # module's own) reach the console too.
 dmesg -n 7
