@@ -133,12 +133,14 @@ static void mbox_caller_put(struct mbox_file *mf, struct mbox_sender *caller)
 }
 
 /*
- * A message of @len bytes at @buf from the caller, for @mf's mailbox. If
+ * A message of @len bytes at @buf from the caller, for @mf's mailbox, with
+ * the caller's claim of @claim_len bytes at @claim if @claim_len. If
  * @call, the call is made too, charged to the same user, for the message
  * to be the request of.
  */
 static struct mbox_msg *mbox_msg_from_user(struct mbox_file *mf, u64 buf,
-					   u32 len, u32 prio,
+					   u32 len, u32 prio, u64 claim,
+					   u32 claim_len,
 					   struct mbox_call **call,
 					   u32 reply_size)
 {
@@ -154,6 +156,14 @@ static struct mbox_msg *mbox_msg_from_user(struct mbox_file *mf, u64 buf,
 	msg = mbox_msg_new(mf->mb, &from, &sender);
 	if (!IS_ERR(msg))
 		msg->node.prio = prio;
+	if (!IS_ERR(msg) && claim_len) {
+		err = mbox_msg_claim(msg, &sender, u64_to_user_ptr(claim),
+				     claim_len);
+		if (err) {
+			mbox_msg_free(mf->mb, msg);
+			msg = ERR_PTR(err);
+		}
+	}
 	if (!IS_ERR(msg) && call) {
 		*call = mbox_call_new(mf->mb, &sender, reply_size);
 		if (IS_ERR(*call)) {
@@ -168,11 +178,16 @@ static struct mbox_msg *mbox_msg_from_user(struct mbox_file *mf, u64 buf,
 	return msg;
 }
 
-/* Send @len bytes at @buf as the caller, at priority @prio. */
+/*
+ * Send @len bytes at @buf as the caller, at priority @prio, with a claim of
+ * @claim_len bytes at @claim (none if 0).
+ */
 static int mbox_send_user(struct mbox_file *mf, u64 buf, u32 len, u32 prio,
+			  u64 claim, u32 claim_len,
 			  const struct mbox_wait *wait)
 {
-	struct mbox_msg *msg = mbox_msg_from_user(mf, buf, len, prio, NULL, 0);
+	struct mbox_msg *msg = mbox_msg_from_user(mf, buf, len, prio, claim,
+						  claim_len, NULL, 0);
 
 	if (IS_ERR(msg))
 		return PTR_ERR(msg);
@@ -186,7 +201,7 @@ static long mbox_ioctl_send(struct file *file, struct mbox_file *mf,
 	struct mbox_wait wait;
 	int err;
 
-	BUILD_BUG_ON(sizeof(args) != 32);
+	BUILD_BUG_ON(sizeof(args) != 48);
 
 	if (!(file->f_mode & FMODE_WRITE))
 		return -EBADF;
@@ -197,12 +212,14 @@ static long mbox_ioctl_send(struct file *file, struct mbox_file *mf,
 				  &wait);
 	if (err)
 		return err;
-	if (args.__pad)
+	if (args.__pad || args.__pad2 || args.claim_len > MBOX_CLAIM_MAX ||
+	    (args.claim && !args.claim_len))
 		return -EINVAL;
 	err = mbox_prio_from_user(args.priority);
 	if (err)
 		return err;
-	return mbox_send_user(mf, args.buf, args.len, args.priority, &wait);
+	return mbox_send_user(mf, args.buf, args.len, args.priority, args.claim,
+			      args.claim_len, &wait);
 }
 
 /*
@@ -277,19 +294,23 @@ static void mbox_recv_finish(struct mbox *mb, struct mbox_msg *msg,
  * handle (@reply_id) it was given, if any; should its caller have given
  * up, or a thread sharing the file have answered with that handle
  * already, nobody waits for the request any more and mbox_recv_undo()
- * drops it. Once both copies are done the message is gone, or, received
- * on @lease, held by the lease from now on (for @lease_ns); a lease that
- * is not started is freed.
+ * drops it. The message's claim, if any, goes to @claim_buf (at most
+ * @claim_size bytes of it) between the two. Once the copies are done the
+ * message is gone, or, received on @lease, held by the lease from now on
+ * (for @lease_ns); a lease that is not started is freed.
  *
  * Return: the message length, or -EFAULT.
  */
 static int mbox_copy_out(struct mbox_file *mf, struct mbox_msg *msg, u64 buf,
 			 u64 reply_id, struct mbox_lease *lease, u64 lease_ns,
+			 u64 claim_buf, u32 claim_size,
 			 void __user *uout, const void *out, size_t out_len)
 {
+	u32 claim_len = claim_buf ? min(msg->claim_len, claim_size) : 0;
 	int len = msg->len;
 
 	if (copy_to_user(u64_to_user_ptr(buf), msg->data, len) ||
+	    copy_to_user(u64_to_user_ptr(claim_buf), msg->claim, claim_len) ||
 	    copy_to_user(uout, out, out_len)) {
 		if (reply_id)
 			mbox_call_unaccept(mf, msg);
@@ -359,7 +380,7 @@ static int mbox_reply_user(struct mbox_file *mf, u64 id, u64 buf, u32 len)
 	struct mbox_msg *reply;
 	int err;
 
-	reply = mbox_msg_from_user(mf, buf, len, 0, NULL, 0);
+	reply = mbox_msg_from_user(mf, buf, len, 0, 0, 0, NULL, 0);
 	if (IS_ERR(reply))
 		return PTR_ERR(reply);
 	err = mbox_call_reply(mf, id, reply);
@@ -383,7 +404,7 @@ static long mbox_recv_args(struct mbox_file *mf, struct mboxio_recv *args,
 	struct mbox_lease *lease;
 	struct mbox_msg *msg;
 
-	BUILD_BUG_ON(sizeof(*args) != 88);
+	BUILD_BUG_ON(sizeof(*args) != 104);
 	BUILD_BUG_ON(start != 24);
 
 	if (mbox_recv_size_ok(mf, wait, args->size))
@@ -412,13 +433,15 @@ static long mbox_recv_args(struct mbox_file *mf, struct mboxio_recv *args,
 	args->deliveries = msg->deliveries;
 	args->lease_id = lease ? lease->id : 0;
 	args->msg_id = msg->order;
+	args->claim_len = msg->claim_len;
 	args->reply_id = mbox_take_call(mf, msg,
 					end >= offsetofend(struct mboxio_recv,
 							   reply_id));
 	/* The output half, as far as the caller's struct goes. */
 	return mbox_copy_out(mf, msg, args->buf, args->reply_id, lease,
-			     args->lease_ns, (void __user *)uarg + start,
-			     (char *)args + start, end - start);
+			     args->lease_ns, args->claim_buf, args->claim_size,
+			     (void __user *)uarg + start, (char *)args + start,
+			     end - start);
 }
 
 static long mbox_ioctl_recv(struct file *file, struct mbox_file *mf,
@@ -454,7 +477,7 @@ static long mbox_ioctl_reply_recv(struct file *file, struct mbox_file *mf,
 	struct mbox_wait wait;
 	int ret;
 
-	BUILD_BUG_ON(sizeof(args) != 112);
+	BUILD_BUG_ON(sizeof(args) != 128);
 	BUILD_BUG_ON(offsetof(struct mboxio_reply_recv, recv) != 24);
 
 	if (!(file->f_mode & FMODE_READ))
@@ -551,7 +574,7 @@ static long mbox_ioctl_call(struct file *file, struct mbox_file *mf,
 		}
 	} else {
 		msg = mbox_msg_from_user(mf, args.buf, args.len, args.priority,
-					 &call, args.reply_size);
+					 0, 0, &call, args.reply_size);
 		if (IS_ERR(msg))
 			return PTR_ERR(msg);
 		ret = mbox_send(mb, msg, &wait);
@@ -692,7 +715,8 @@ static long mbox_ioctl_sendv(struct file *file, struct mbox_file *mf,
 		if (!err)
 			err = mbox_prio_from_user(m.priority);
 		if (!err)
-			err = mbox_send_user(mf, m.buf, m.len, m.priority, &wait);
+			err = mbox_send_user(mf, m.buf, m.len, m.priority, 0, 0,
+					     &wait);
 		if (err)
 			break;
 	}
@@ -733,8 +757,8 @@ static int mbox_recv_one(struct mbox_file *mf, void __user *um, u32 size,
 	m.reply_id = mbox_take_call(mf, msg,
 				    end >= offsetofend(struct mboxio_recvmsg_v2,
 						       reply_id));
-	ret = mbox_copy_out(mf, msg, m.msg.buf, m.reply_id, NULL, 0, um + start,
-			    (char *)&m + start, end - start);
+	ret = mbox_copy_out(mf, msg, m.msg.buf, m.reply_id, NULL, 0, 0, 0,
+			    um + start, (char *)&m + start, end - start);
 	return ret < 0 ? ret : 0;
 }
 

@@ -94,7 +94,7 @@ struct mbox_limit {
 /* Every MBOX_FEATURE_* this module implements: MBOXIO_INFO reports it. */
 #define MBOX_FEATURES	(MBOX_FEATURE_USER_LIMITS | MBOX_FEATURE_SIZED_ARGS | \
 			 MBOX_FEATURE_CALL | MBOX_FEATURE_PRIORITY | \
-			 MBOX_FEATURE_LEASE)
+			 MBOX_FEATURE_LEASE | MBOX_FEATURE_CLAIM)
 
 /* The module parameters (main.c). */
 extern struct mbox_limit mbox_max_mailboxes;
@@ -249,6 +249,9 @@ static inline bool mbox_pq_empty(const struct mbox_pq *pq)
  * @call:	the call it is the request of (a reference held), or NULL for
  *		a one-way message or a reply. Cleared only by whoever owns
  *		the message (call.c).
+ * @claim:	what its sender claims about it (mboxio_send.claim), a
+ *		buffer of its own, or NULL; charged in @charge.
+ * @claim_len:	@claim's length.
  * @len:	payload length.
  * @data:	payload: @inline_data, or a buffer of its own when header and
  *		payload together would not fit in a page (mbox_msg_new()).
@@ -266,6 +269,8 @@ struct mbox_msg {
 	u32 deliveries;
 	bool put_back;
 	struct mbox_call *call;
+	u8 *claim;
+	u32 claim_len;
 	u32 len;
 	u8 *data;
 	u8 inline_data[];
@@ -711,6 +716,8 @@ void mbox_lease_file_release(struct mbox_file *mf);
 void mbox_msg_cache_init(struct mbox *mb);
 struct mbox_msg *mbox_msg_new(struct mbox *mb, struct iov_iter *from,
 			      const struct mbox_sender *sender);
+int mbox_msg_claim(struct mbox_msg *msg, const struct mbox_sender *sender,
+		   const void __user *uclaim, u32 len);
 u32 mbox_msg_cache_charge(const struct mbox *mb);
 int mbox_sender_charge(const struct mbox_sender *sender, size_t cost);
 size_t mbox_msg_cost(const struct mbox *mb, u32 len);

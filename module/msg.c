@@ -221,6 +221,8 @@ struct mbox_msg *mbox_msg_new(struct mbox *mb, struct iov_iter *from,
 	msg->charge = cost;
 	msg->pid = NULL;
 	msg->call = NULL;
+	msg->claim = NULL;
+	msg->claim_len = 0;
 	if (!copy_from_iter_full(msg->data, len, from)) {
 		mbox_msg_free(mb, msg);
 		return ERR_PTR(-EFAULT);
@@ -249,6 +251,8 @@ void mbox_msg_free(struct mbox *mb, struct mbox_msg *msg)
 {
 	if (msg->call)
 		mbox_call_put(msg->call);
+	kfree(msg->claim);
+	msg->claim = NULL;
 	put_pid(msg->pid);
 	mbox_user_uncharge_bytes(msg->user, msg->charge);
 	mbox_user_put(msg->user);
@@ -265,6 +269,49 @@ void mbox_msg_free(struct mbox *mb, struct mbox_msg *msg)
 			return;
 	}
 	mbox_msg_destroy(msg);
+}
+
+/**
+ * mbox_msg_claim() - attach what the sender claims about a new message
+ * @msg:	a message from mbox_msg_new(), still the sender's
+ * @sender:	who sends it: charged for the claim with the message
+ * @uclaim:	the claim, in user memory
+ * @len:	its length, 1..MBOX_CLAIM_MAX
+ *
+ * The bytes are kept as they are; receivers get them as the sender's
+ * claim. On failure @msg is unchanged, still the caller's.
+ *
+ * Return: 0, -EDQUOT, -ENOMEM or -EFAULT.
+ */
+int mbox_msg_claim(struct mbox_msg *msg, const struct mbox_sender *sender,
+		   const void __user *uclaim, u32 len)
+{
+	size_t cost = kmalloc_size_roundup(len);
+	u8 *claim;
+	int err;
+
+	err = mbox_sender_charge(sender, cost);
+	if (err)
+		return err;
+	claim = kmalloc(len, GFP_KERNEL_ACCOUNT);
+	if (!claim) {
+		err = -ENOMEM;
+		goto out_uncharge;
+	}
+	if (copy_from_user(claim, uclaim, len)) {
+		err = -EFAULT;
+		goto out_free;
+	}
+	msg->claim = claim;
+	msg->claim_len = len;
+	msg->charge += cost;
+	return 0;
+
+out_free:
+	kfree(claim);
+out_uncharge:
+	mbox_user_uncharge_bytes(sender->user, cost);
+	return err;
 }
 
 /**

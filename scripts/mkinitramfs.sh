@@ -69,6 +69,13 @@ while IFS= read -r -d '' f; do
 	done <<<"$deps"
 done < <(find "$root" -type f -print0)
 
+# glibc opens libgcc_s at run time to unwind a thread (pthread_exit(),
+# pthread_cancel()), which ldd cannot see: without it such a program aborts.
+if [ ${#want[@]} -gt 0 ]; then
+	gcc_s=$(ldconfig -p 2>/dev/null | awk '/libgcc_s\.so\.1 .*x86-64/ { print $NF; exit }')
+	[ -n "$gcc_s" ] && want[$gcc_s]=1
+fi
+
 for lib in "${!want[@]}"; do
 	[ -e "$root$lib" ] && continue
 	mkdir -p "$root$(dirname "$lib")"

@@ -35,7 +35,7 @@ static uint8_t *filled(uint8_t *buf, size_t len, int fill)
 TEST_F(abi, info_older_and_newer_callers)
 {
 	struct mboxio_info now;
-	uint8_t b[96];
+	uint8_t b[160];
 	unsigned int i;
 
 	MBOX_SKIP_GUARD();
@@ -122,7 +122,7 @@ TEST_F(abi, send_recv_stat_grow)
 	struct mboxio_recv r = { 0 };
 	struct mboxio_stat st;
 	char buf[16];
-	uint8_t b[96];
+	uint8_t b[160];
 	unsigned int i;
 	int fd;
 
@@ -216,7 +216,7 @@ TEST_F(abi, lease_grows)
 	struct mboxio_recv r = { 0 };
 	struct mboxio_lease l = { .op = MBOX_LEASE_RELEASE };
 	char buf[8];
-	uint8_t b[96];
+	uint8_t b[160];
 	unsigned int i;
 	int fd;
 

@@ -69,7 +69,7 @@ TEST_F(api, info)
 	EXPECT_GE(info.max_mailboxes, info.nr_mailboxes);
 	EXPECT_EQ(MBOX_FEATURE_USER_LIMITS | MBOX_FEATURE_SIZED_ARGS |
 		  MBOX_FEATURE_CALL | MBOX_FEATURE_PRIORITY |
-		  MBOX_FEATURE_LEASE, info.features);
+		  MBOX_FEATURE_LEASE | MBOX_FEATURE_CLAIM, info.features);
 	EXPECT_EQ(0U, info.__pad);
 	EXPECT_EQ(sizeof(struct mboxio_info), _IOC_SIZE(MBOXIO_INFO));
 }
@@ -89,9 +89,9 @@ TEST_F(api, struct_sizes)
 	EXPECT_EQ(32U, sizeof(struct mboxio_create));
 	EXPECT_EQ(16U, sizeof(struct mboxio_open));
 	EXPECT_EQ(16U, sizeof(struct mboxio_unlink));
-	EXPECT_EQ(32U, sizeof(struct mboxio_send));
-	EXPECT_EQ(88U, sizeof(struct mboxio_recv));
-	EXPECT_EQ(112U, sizeof(struct mboxio_reply_recv));
+	EXPECT_EQ(48U, sizeof(struct mboxio_send));
+	EXPECT_EQ(104U, sizeof(struct mboxio_recv));
+	EXPECT_EQ(128U, sizeof(struct mboxio_reply_recv));
 	EXPECT_EQ(80U, sizeof(struct mboxio_call));
 	EXPECT_EQ(24U, sizeof(struct mboxio_reply));
 	EXPECT_EQ(32U, sizeof(struct mboxio_batch));

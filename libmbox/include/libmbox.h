@@ -111,6 +111,9 @@ struct mbox_attr {
  *		e.g. to deduplicate a message forwarded again after its
  *		lease was released. 0 where @deliveries is 0. (Since
  *		libmbox 1.4.)
+ * @claim_len:	the length of the claim the message's sender made about it
+ *		(mbox_timedsend_claim()), 0 if none; mbox_timedrecv_claim()
+ *		copies the claim out. (Since libmbox 1.4.)
  *
  * mbox_call() fills the same struct about the reply: the replier's @pid,
  * @uid and @gid, the reply's @len, and in @seq the request's delivery
@@ -127,6 +130,7 @@ struct mbox_msginfo {
 	uint64_t lease_id;
 	unsigned int deliveries;
 	uint64_t msg_id;
+	size_t claim_len;
 };
 
 /**
@@ -206,12 +210,18 @@ struct mbox_info {
  *  MBOX_FEATURE_LEASE		leased receives: mbox_recv_lease() and
  *				friends, mbox_lease_commit(),
  *				mbox_lease_release(), mbox_lease_extend().
+ *  MBOX_FEATURE_CLAIM		claims: mbox_timedsend_claim(),
+ *				mbox_timedrecv_claim().
  */
 #define MBOX_FEATURE_USER_LIMITS	0x1ULL
 #define MBOX_FEATURE_SIZED_ARGS		0x2ULL
 #define MBOX_FEATURE_CALL		0x4ULL
 #define MBOX_FEATURE_PRIORITY		0x8ULL
 #define MBOX_FEATURE_LEASE		0x10ULL
+#define MBOX_FEATURE_CLAIM		0x20ULL
+
+/* The longest claim a message may carry (the kernel's MBOX_CLAIM_MAX). */
+#define MBOX_CLAIM_MAX			256
 
 /* Message priorities are 0..MBOX_PRIO_MAX - 1 (POSIX's MQ_PRIO_MAX). */
 #define MBOX_PRIO_MAX			32768
@@ -519,6 +529,59 @@ ssize_t mbox_timedrecv_lease_sized(int mb, void *buf, size_t size,
 #define mbox_timedrecv_lease(mb, buf, size, info, lease_ns, timeout_ns) \
 	mbox_timedrecv_lease_sized((mb), (buf), (size), (info), (lease_ns), \
 				   (timeout_ns), sizeof(struct mbox_msginfo))
+
+/*
+ * mbox_timedsend_claim - send a message with a claim about it
+ * @prio:	as for mbox_send_prio().
+ * @claim:	@claim_len bytes (0..MBOX_CLAIM_MAX; 0: none) that the sender
+ *		states about the message: a forwarder says there where it
+ *		came from.
+ * @timeout_ns:	as for mbox_timedsend().
+ *
+ * The kernel carries the claim unread beside the message and gives it to
+ * the receiver (mbox_timedrecv_claim()) as the sender's claim, next to
+ * the sender's pid, uid and gid, which the kernel checks: a claim is only
+ * as good as the sender that makes it. It is charged to the sender with
+ * the message.
+ *
+ * RETURN VALUE: 0, or -1 with errno set: the errors of mbox_timedsend(),
+ * EINVAL (@claim_len above MBOX_CLAIM_MAX, or @prio out of range), and
+ * EINVAL or E2BIG from a module without MBOX_FEATURE_CLAIM.
+ */
+int mbox_timedsend_claim(int mb, const void *msg, size_t len,
+			 unsigned int prio, const void *claim,
+			 size_t claim_len, int64_t timeout_ns);
+
+/*
+ * mbox_timedrecv_claim - receive the next message and its sender's claim
+ * @claim:	where to copy the claim the message carries, if any.
+ * @claim_size:	its size; a longer claim is cut to it (info->claim_len
+ *		tells its whole length, 0 if there is none).
+ *
+ * As mbox_timedrecv().
+ *
+ * RETURN VALUE: the message length, or -1 with errno set: the errors of
+ * mbox_timedrecv().
+ */
+ssize_t mbox_timedrecv_claim(int mb, void *buf, size_t size,
+			     struct mbox_msginfo *info, void *claim,
+			     size_t claim_size, int64_t timeout_ns);
+
+/*
+ * mbox_timedrecv_claim_sized - mbox_timedrecv_claim() with a struct
+ * mbox_msginfo of @info_size bytes
+ *
+ * RETURN VALUE: as mbox_timedrecv_claim(), with the errors of
+ * mbox_timedrecv_claim() and of mbox_recv_sized().
+ */
+ssize_t mbox_timedrecv_claim_sized(int mb, void *buf, size_t size,
+				   struct mbox_msginfo *info, void *claim,
+				   size_t claim_size, int64_t timeout_ns,
+				   size_t info_size);
+#define mbox_timedrecv_claim(mb, buf, size, info, claim, claim_size, t) \
+	mbox_timedrecv_claim_sized((mb), (buf), (size), (info), (claim), \
+				   (claim_size), (t), \
+				   sizeof(struct mbox_msginfo))
 
 /*
  * mbox_lease_commit, mbox_lease_release, mbox_lease_extend - settle a

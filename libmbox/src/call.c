@@ -136,7 +136,7 @@ ssize_t mbox_reply_recv_sized(int mb, uint64_t reply_id, const void *msg,
 		return -1;
 	}
 	return __mbox_recv(mb, buf, size, info, info_size, -1, reply_id, msg,
-			   reply_id ? (__u32)len : 0, NULL);
+			   reply_id ? (__u32)len : 0, NULL, NULL, 0);
 }
 
 /* The entry points without a size: the struct of libmbox 1.2. */

@@ -34,6 +34,7 @@
 #undef mbox_recv_lease
 #undef mbox_tryrecv_lease
 #undef mbox_timedrecv_lease
+#undef mbox_timedrecv_claim
 
 /* Everything is hidden (-fvisibility=hidden) unless marked; libmbox.map
  * then gives each export its version node. */
@@ -44,7 +45,8 @@
 /* msg.c */
 ssize_t __mbox_recv(int mb, void *buf, size_t size, struct mbox_msginfo *info,
 		    size_t info_size, int64_t timeout_ns, uint64_t reply_to,
-		    const void *reply, __u32 reply_len, const int64_t *lease_ns);
+		    const void *reply, __u32 reply_len, const int64_t *lease_ns,
+		    void *claim, size_t claim_size);
 
 /* lease.c */
 __u64 __mbox_lease_ns(int64_t lease_ns);
@@ -95,7 +97,7 @@ struct mbox_msginfo_v1_3 {
 	unsigned int prio;
 };
 
-/* 1.4 added lease_id, deliveries and msg_id. */
+/* 1.4 added lease_id, deliveries, msg_id and claim_len. */
 struct mbox_msginfo_v1_4 {
 	pid_t pid;
 	uid_t uid;
@@ -107,6 +109,7 @@ struct mbox_msginfo_v1_4 {
 	uint64_t lease_id;
 	unsigned int deliveries;
 	uint64_t msg_id;
+	size_t claim_len;
 };
 
 /* The least struct mbox_msginfo a receive on lease fills: one with lease_id. */
@@ -168,7 +171,8 @@ MBOX_SAME_PREFIX(mbox_attr, mbox_attr_v1_0, mode);
 MBOX_SAME_PREFIX(mbox_msginfo, mbox_msginfo_v1_0, len);
 MBOX_SAME_PREFIX(mbox_msginfo, mbox_msginfo_v1_2, reply_id);
 MBOX_SAME_PREFIX(mbox_msginfo, mbox_msginfo_v1_3, prio);
-MBOX_SAME_PREFIX(mbox_msginfo, mbox_msginfo_v1_4, msg_id);
+MBOX_SAME_PREFIX(mbox_msginfo, mbox_msginfo_v1_4, claim_len);
+_Static_assert(MBOX_CLAIM_MAX == 256, "libmbox.h and <linux/mbox.h> agree");
 MBOX_SAME_PREFIX(mbox_msgvec, mbox_msgvec_v1_3, info);
 _Static_assert(MBOX_PRIO_MAX == 32768, "libmbox.h and <linux/mbox.h> agree");
 MBOX_SAME_PREFIX(mbox_stat, mbox_stat_v1_0, received);

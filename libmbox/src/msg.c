@@ -11,13 +11,17 @@
 #include "internal.h"
 
 static int mbox_do_send(int mb, const void *msg, size_t len, unsigned int prio,
-			int64_t timeout_ns)
+			int64_t timeout_ns, const void *claim, size_t claim_len)
 {
 	struct mboxio_send arg;
 
 	/* The ABI carries a 32-bit length; no mailbox takes more. */
 	if (len > UINT32_MAX) {
 		errno = EMSGSIZE;
+		return -1;
+	}
+	if (claim_len > MBOX_CLAIM_MAX) {
+		errno = EINVAL;
 		return -1;
 	}
 
@@ -27,6 +31,10 @@ static int mbox_do_send(int mb, const void *msg, size_t len, unsigned int prio,
 	arg.buf = __mbox_ptr(msg);
 	arg.len = (__u32)len;
 	arg.priority = prio;
+	if (claim_len) {
+		arg.claim = __mbox_ptr(claim);
+		arg.claim_len = (__u32)claim_len;
+	}
 
 	return ioctl(mb, MBOXIO_SEND, &arg) < 0 ? -1 : 0;
 }
@@ -41,12 +49,15 @@ static int mbox_do_send(int mb, const void *msg, size_t len, unsigned int prio,
  * @reply_len:	its length
  * @lease_ns:	NULL for a plain receive; else a receive on lease for
  *		*@lease_ns, as mbox_recv_lease() takes it
+ * @claim:	where to copy the message's claim, or NULL
+ * @claim_size:	its size
  *
  * Return: the message length, or -1 with errno.
  */
 ssize_t __mbox_recv(int mb, void *buf, size_t size, struct mbox_msginfo *info,
 		    size_t info_size, int64_t timeout_ns, uint64_t reply_to,
-		    const void *reply, __u32 reply_len, const int64_t *lease_ns)
+		    const void *reply, __u32 reply_len, const int64_t *lease_ns,
+		    void *claim, size_t claim_size)
 {
 	struct mboxio_reply_recv rr;
 	struct mboxio_recv *arg = &rr.recv;
@@ -68,6 +79,11 @@ ssize_t __mbox_recv(int mb, void *buf, size_t size, struct mbox_msginfo *info,
 		}
 		arg->flags |= MBOX_MSG_LEASE;
 		arg->lease_ns = __mbox_lease_ns(*lease_ns);
+	}
+	if (claim) {
+		arg->claim_buf = __mbox_ptr(claim);
+		arg->claim_size = claim_size > UINT32_MAX ? UINT32_MAX :
+				  (__u32)claim_size;
 	}
 	arg->buf = __mbox_ptr(buf);
 	/* No message is longer than UINT32_MAX, so a larger buffer is as
@@ -97,6 +113,7 @@ ssize_t __mbox_recv(int mb, void *buf, size_t size, struct mbox_msginfo *info,
 			out.lease_id = arg->lease_id;
 			out.deliveries = arg->deliveries;
 			out.msg_id = arg->msg_id;
+			out.claim_len = arg->claim_len;
 		}
 		__mbox_copy_out(info, info_size, &out, sizeof(out));
 	}
@@ -106,52 +123,52 @@ ssize_t __mbox_recv(int mb, void *buf, size_t size, struct mbox_msginfo *info,
 LIBMBOX_EXPORT
 int mbox_send(int mb, const void *msg, size_t len)
 {
-	return mbox_do_send(mb, msg, len, 0, -1);
+	return mbox_do_send(mb, msg, len, 0, -1, NULL, 0);
 }
 
 LIBMBOX_EXPORT
 int mbox_trysend(int mb, const void *msg, size_t len)
 {
-	return mbox_do_send(mb, msg, len, 0, 0);
+	return mbox_do_send(mb, msg, len, 0, 0, NULL, 0);
 }
 
 LIBMBOX_EXPORT
 int mbox_timedsend(int mb, const void *msg, size_t len, int64_t timeout_ns)
 {
-	return mbox_do_send(mb, msg, len, 0, timeout_ns);
+	return mbox_do_send(mb, msg, len, 0, timeout_ns, NULL, 0);
 }
 
 LIBMBOX_EXPORT
 int mbox_send_prio(int mb, const void *msg, size_t len, unsigned int prio)
 {
-	return mbox_do_send(mb, msg, len, prio, -1);
+	return mbox_do_send(mb, msg, len, prio, -1, NULL, 0);
 }
 
 LIBMBOX_EXPORT
 int mbox_trysend_prio(int mb, const void *msg, size_t len, unsigned int prio)
 {
-	return mbox_do_send(mb, msg, len, prio, 0);
+	return mbox_do_send(mb, msg, len, prio, 0, NULL, 0);
 }
 
 LIBMBOX_EXPORT
 int mbox_timedsend_prio(int mb, const void *msg, size_t len, unsigned int prio,
 			int64_t timeout_ns)
 {
-	return mbox_do_send(mb, msg, len, prio, timeout_ns);
+	return mbox_do_send(mb, msg, len, prio, timeout_ns, NULL, 0);
 }
 
 LIBMBOX_EXPORT
 ssize_t mbox_recv_sized(int mb, void *buf, size_t size,
 			struct mbox_msginfo *info, size_t info_size)
 {
-	return __mbox_recv(mb, buf, size, info, info_size, -1, 0, NULL, 0, NULL);
+	return __mbox_recv(mb, buf, size, info, info_size, -1, 0, NULL, 0, NULL, NULL, 0);
 }
 
 LIBMBOX_EXPORT
 ssize_t mbox_tryrecv_sized(int mb, void *buf, size_t size,
 			   struct mbox_msginfo *info, size_t info_size)
 {
-	return __mbox_recv(mb, buf, size, info, info_size, 0, 0, NULL, 0, NULL);
+	return __mbox_recv(mb, buf, size, info, info_size, 0, 0, NULL, 0, NULL, NULL, 0);
 }
 
 LIBMBOX_EXPORT
@@ -159,7 +176,7 @@ ssize_t mbox_timedrecv_sized(int mb, void *buf, size_t size,
 			     struct mbox_msginfo *info, int64_t timeout_ns,
 			     size_t info_size)
 {
-	return __mbox_recv(mb, buf, size, info, info_size, timeout_ns, 0, NULL, 0, NULL);
+	return __mbox_recv(mb, buf, size, info, info_size, timeout_ns, 0, NULL, 0, NULL, NULL, 0);
 }
 
 /* The libmbox 1.0 entry points: their callers' struct is 1.0's. */
@@ -168,14 +185,14 @@ ssize_t mbox_timedrecv_sized(int mb, void *buf, size_t size,
 LIBMBOX_EXPORT
 ssize_t mbox_recv(int mb, void *buf, size_t size, struct mbox_msginfo *info)
 {
-	return __mbox_recv(mb, buf, size, info, MBOX_MSGINFO_V1_0, -1, 0, NULL, 0, NULL);
+	return __mbox_recv(mb, buf, size, info, MBOX_MSGINFO_V1_0, -1, 0, NULL, 0, NULL, NULL, 0);
 }
 
 LIBMBOX_EXPORT
 ssize_t mbox_tryrecv(int mb, void *buf, size_t size,
 		     struct mbox_msginfo *info)
 {
-	return __mbox_recv(mb, buf, size, info, MBOX_MSGINFO_V1_0, 0, 0, NULL, 0, NULL);
+	return __mbox_recv(mb, buf, size, info, MBOX_MSGINFO_V1_0, 0, 0, NULL, 0, NULL, NULL, 0);
 }
 
 LIBMBOX_EXPORT
@@ -183,7 +200,7 @@ ssize_t mbox_timedrecv(int mb, void *buf, size_t size,
 		       struct mbox_msginfo *info, int64_t timeout_ns)
 {
 	return __mbox_recv(mb, buf, size, info, MBOX_MSGINFO_V1_0,
-			    timeout_ns, 0, NULL, 0, NULL);
+			    timeout_ns, 0, NULL, 0, NULL, NULL, 0);
 }
 
 LIBMBOX_EXPORT
@@ -192,7 +209,7 @@ ssize_t mbox_recv_lease_sized(int mb, void *buf, size_t size,
 			      size_t info_size)
 {
 	return __mbox_recv(mb, buf, size, info, info_size, -1, 0, NULL, 0,
-			   &lease_ns);
+			   &lease_ns, NULL, 0);
 }
 
 LIBMBOX_EXPORT
@@ -201,7 +218,7 @@ ssize_t mbox_tryrecv_lease_sized(int mb, void *buf, size_t size,
 				 size_t info_size)
 {
 	return __mbox_recv(mb, buf, size, info, info_size, 0, 0, NULL, 0,
-			   &lease_ns);
+			   &lease_ns, NULL, 0);
 }
 
 LIBMBOX_EXPORT
@@ -210,7 +227,7 @@ ssize_t mbox_timedrecv_lease_sized(int mb, void *buf, size_t size,
 				   int64_t timeout_ns, size_t info_size)
 {
 	return __mbox_recv(mb, buf, size, info, info_size, timeout_ns, 0, NULL,
-			   0, &lease_ns);
+			   0, &lease_ns, NULL, 0);
 }
 
 /* The plain names, for callers with libmbox 1.4's struct mbox_msginfo. */
@@ -221,7 +238,7 @@ ssize_t mbox_recv_lease(int mb, void *buf, size_t size,
 			struct mbox_msginfo *info, int64_t lease_ns)
 {
 	return __mbox_recv(mb, buf, size, info, MBOX_MSGINFO_V1_4, -1, 0, NULL,
-			   0, &lease_ns);
+			   0, &lease_ns, NULL, 0);
 }
 
 LIBMBOX_EXPORT
@@ -229,7 +246,7 @@ ssize_t mbox_tryrecv_lease(int mb, void *buf, size_t size,
 			   struct mbox_msginfo *info, int64_t lease_ns)
 {
 	return __mbox_recv(mb, buf, size, info, MBOX_MSGINFO_V1_4, 0, 0, NULL,
-			   0, &lease_ns);
+			   0, &lease_ns, NULL, 0);
 }
 
 LIBMBOX_EXPORT
@@ -238,5 +255,32 @@ ssize_t mbox_timedrecv_lease(int mb, void *buf, size_t size,
 			     int64_t timeout_ns)
 {
 	return __mbox_recv(mb, buf, size, info, MBOX_MSGINFO_V1_4, timeout_ns,
-			   0, NULL, 0, &lease_ns);
+			   0, NULL, 0, &lease_ns, NULL, 0);
+}
+
+LIBMBOX_EXPORT
+int mbox_timedsend_claim(int mb, const void *msg, size_t len,
+			 unsigned int prio, const void *claim,
+			 size_t claim_len, int64_t timeout_ns)
+{
+	return mbox_do_send(mb, msg, len, prio, timeout_ns, claim, claim_len);
+}
+
+LIBMBOX_EXPORT
+ssize_t mbox_timedrecv_claim_sized(int mb, void *buf, size_t size,
+				   struct mbox_msginfo *info, void *claim,
+				   size_t claim_size, int64_t timeout_ns,
+				   size_t info_size)
+{
+	return __mbox_recv(mb, buf, size, info, info_size, timeout_ns, 0, NULL,
+			   0, NULL, claim, claim_size);
+}
+
+LIBMBOX_EXPORT
+ssize_t mbox_timedrecv_claim(int mb, void *buf, size_t size,
+			     struct mbox_msginfo *info, void *claim,
+			     size_t claim_size, int64_t timeout_ns)
+{
+	return __mbox_recv(mb, buf, size, info, MBOX_MSGINFO_V1_4, timeout_ns,
+			   0, NULL, 0, NULL, claim, claim_size);
 }

@@ -146,8 +146,8 @@ TEST(info_and_usage_sizes)
 	REQUIRE_MBOX();
 	ASSERT_EQ(0, mbox_get_info(&now));
 	EXPECT_EQ(MBOX_FEATURE_USER_LIMITS | MBOX_FEATURE_SIZED_ARGS |
-		  MBOX_FEATURE_CALL | MBOX_FEATURE_PRIORITY | MBOX_FEATURE_LEASE,
-		  now.features);
+		  MBOX_FEATURE_CALL | MBOX_FEATURE_PRIORITY | MBOX_FEATURE_LEASE |
+		  MBOX_FEATURE_CLAIM, now.features);
 
 	/* libmbox 1.0's struct, through the plain function: 24 bytes. */
 	memset(b, FILL, sizeof(b));

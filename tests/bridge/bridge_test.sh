@@ -88,6 +88,7 @@ start_nats() {
 	until grep -q "Server is ready" "$tmp/nats.log" 2>/dev/null; do
 		i=$((i + 1))
 		[ $i -gt 300 ] && return 1
+		kill -0 $nats_pid 2>/dev/null || return 1
 		sleep 0.1
 	done
 }
@@ -140,9 +141,19 @@ start_b() {
 	bridge_b=$!
 }
 
+# nats-server needs TCP on loopback: a kernel without CONFIG_INET (the
+# small debug kernels of make check-debug) cannot run this test.
+if ! start_nats; then
+	if grep -q "address family not supported\|Error listening" "$tmp/nats.log"; then
+		echo "1..0 # SKIP no TCP/IP in this kernel: nats-server cannot listen"
+		exit $KSFT_SKIP
+	fi
+	echo "1..1"
+	result 1 "nats-server with JetStream is up"
+	exit $KSFT_FAIL
+fi
 echo "1..12"
-start_nats
-result $? "nats-server with JetStream is up"
+result 0 "nats-server with JetStream is up"
 
 inA "$MBOXCTL" create jobs -c 16 && inB "$MBOXCTL" create jobs -c 16 &&
 	inA "$MBOXCTL" create full -c 4 && inB "$MBOXCTL" create full -c 4 &&
@@ -161,8 +172,8 @@ rc=$?
 wait $sender
 [ $rc -eq 0 ] && grep -q "unique 200 duplicates 0 missing 0 disorder 0" "$tmp/recv1"
 result $? "200 messages from A reach B exactly once, in order" "$tmp/recv1"
-grep -q "last-sender pid $bridge_b uid 0" "$tmp/recv1"
-result $? "B's receivers see B's bridge as the sender" "$tmp/recv1"
+grep -q "last-sender pid $bridge_b uid 0 claim 'host=A mailbox=jobs pid=[0-9]* uid=0 gid=0'" "$tmp/recv1"
+result $? "B's receivers see B's bridge as the sender, A's origin as its claim" "$tmp/recv1"
 
 # 2. kill -9 of the exporting bridge mid-stream: no loss; its message in
 # flight comes back (released with its lease) and the stream drops the
@@ -209,11 +220,13 @@ result $? "kill -9 of B's bridge mid-stream: nothing lost, duplicates <= 16" "$t
 inA "$PEER" send full t4 0 9 >"$tmp/send4" 2>&1
 wait_status "$tmp/A.status" export full acked 5 60 &&
 	wait_for "$tmp/A.status" "^export full .* blocked 1" 30
+# Four slots taken: queued, or one out on lease to the bridge retrying it.
 queued=$(stat_field A full queued)
+leased=$(stat_field A full leased)
 inA "$PEER" trysend full
 rc=$?
-[ "$rc" -eq 3 ] && [ "$queued" = 4 ]
-result $? "a full stream blocks A's senders (try-send: EAGAIN, queued $queued)"
+[ "$rc" -eq 3 ] && [ $((queued + leased)) -eq 4 ]
+result $? "a full stream blocks A's senders (try-send: EAGAIN; queued $queued, leased $leased)"
 
 # ... and once B imports it, everything flows: 9 messages plus the try.
 nsenter --ipc="$tmp/nsB" "$BRIDGE" --host B2 --server $URL --import "full stream=FULL" \
@@ -239,6 +252,9 @@ wait $sender
 dups=$(sed -n 's/.*duplicates \([0-9]*\).*/\1/p' "$tmp/recv5")
 [ $rc -eq 0 ] && [ "${dups:-99}" -le 17 ]
 result $? "nats-server restarted mid-stream: reconnected, nothing lost" "$tmp/recv5"
+# Both bridges back on NATS (their subscriptions with them) before calls.
+wait_for "$tmp/A.status" "nats connected" 30
+wait_for "$tmp/B.status" "nats connected" 30
 
 # 6. Calls: a call on A's exported mailbox is answered by a server on B.
 nsenter --ipc="$tmp/nsB" "$MBOXCTL" serve rpc -n 1 -- tr a-z A-Z \
@@ -246,6 +262,7 @@ nsenter --ipc="$tmp/nsB" "$MBOXCTL" serve rpc -n 1 -- tr a-z A-Z \
 server=$!
 inA "$MBOXCTL" call rpc -t 60000 hello >"$tmp/call1" 2>&1
 rc=$?
+kill $server 2>/dev/null	# if the call never reached it
 wait $server
 [ $rc -eq 0 ] && grep -q "^HELLO" "$tmp/call1"
 result $? "a call from A is answered by a server on B" "$tmp/call1"

@@ -32,6 +32,7 @@
 #define RECV_POLL_NS	500000000LL	/* how often a idle export looks at stop */
 #define BACKOFF_MIN_MS	50
 #define BACKOFF_MAX_MS	2000
+#define NO_RESPONDERS_GRACE_MS	5000	/* retry a call nobody took, so long */
 
 /* A NATS message on @subject carrying a local message and its origin. */
 static natsMsg *bridged_msg(struct bridge *b, struct link *l,
@@ -112,6 +113,7 @@ static int carry_call(struct bridge *b, struct link *l, int *mb,
 		      const void *buf, size_t len,
 		      const struct mbox_msginfo *info)
 {
+	int64_t left = b->call_timeout_ns / 1000000;
 	natsMsg *req, *rep = NULL;
 	const char *err = NULL;
 	natsStatus s;
@@ -120,8 +122,23 @@ static int carry_call(struct bridge *b, struct link *l, int *mb,
 	req = bridged_msg(b, l, l->call_subject, buf, len, info);
 	if (!req)
 		goto reset;
-	s = natsConnection_RequestMsg(&rep, b->nc, req,
-				      b->call_timeout_ns / 1000000);
+	/*
+	 * "No responders" means nobody got the request, so asking again keeps
+	 * the call at most once: for a few seconds, while importers come
+	 * back (a NATS server restart, a bridge starting).
+	 */
+	for (;;) {
+		int64_t t0 = nats_Now();
+
+		s = natsConnection_RequestMsg(&rep, b->nc, req, left);
+		left -= nats_Now() - t0;
+		if (s != NATS_NO_RESPONDERS || left <= 0 ||
+		    left < b->call_timeout_ns / 1000000 - NO_RESPONDERS_GRACE_MS ||
+		    atomic_load(&b->stop))
+			break;
+		bridge_nap(b, 100);
+		left -= 100;
+	}
 	natsMsg_Destroy(req);
 	if (s != NATS_OK)
 		goto reset;

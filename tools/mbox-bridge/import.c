@@ -65,18 +65,53 @@ static unsigned int header_prio(natsMsg *m)
 }
 
 /*
- * Send one fetched message locally, waiting in slices so that a stop is
- * noticed; 0 once sent, -1 (errno) if it cannot be.
+ * The origin the exporting bridge states, as the claim the local message
+ * carries (mbox_timedsend_claim()): "host=H mailbox=M pid=P uid=U gid=G",
+ * the values as the headers have them, each at most a word. A receiver
+ * reads it beside the kernel-checked sender, this bridge.
+ */
+static int origin_claim(natsMsg *m, char *out, size_t size)
+{
+	static const struct { const char *hdr, *key; } f[] = {
+		{ HDR_HOST, "host" }, { HDR_MAILBOX, "mailbox" },
+		{ HDR_PID, "pid" }, { HDR_UID, "uid" }, { HDR_GID, "gid" },
+	};
+	size_t used = 0, i;
+	int n;
+
+	out[0] = '\0';
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		const char *v = NULL;
+
+		if (natsMsgHeader_Get(m, f[i].hdr, &v) != NATS_OK || !v ||
+		    !*v || strpbrk(v, " \t\r\n"))
+			continue;
+		n = snprintf(out + used, size - used, "%s%s=%.64s",
+			     used ? " " : "", f[i].key, v);
+		if (n < 0 || (size_t)n >= size - used)
+			break;
+		used += (size_t)n;
+	}
+	return (int)used;
+}
+
+/*
+ * Send one fetched message locally, with its origin as a claim, waiting in
+ * slices so that a stop is noticed; 0 once sent, -1 (errno) if it cannot
+ * be.
  */
 static int deliver(struct bridge *b, int mb, natsMsg *m)
 {
 	const void *data = natsMsg_GetData(m);
 	int len = natsMsg_GetDataLength(m);
 	unsigned int prio = header_prio(m);
+	char claim[MBOX_CLAIM_MAX];
+	int claim_len = origin_claim(m, claim, sizeof(claim));
 
 	for (;;) {
-		if (!mbox_timedsend_prio(mb, data ? data : "", (size_t)len,
-					 prio, SEND_SLICE_NS))
+		if (!mbox_timedsend_claim(mb, data ? data : "", (size_t)len,
+					  prio, claim, (size_t)claim_len,
+					  SEND_SLICE_NS))
 			return 0;
 		if (errno != ETIMEDOUT && errno != EINTR)
 			return -1;

@@ -77,6 +77,8 @@
  *   of MBOX_PRIO_MAX or more, MBOX_MSG_FULLSIZE on a send, a batch count
  *   above MBOX_BATCH_MAX, a struct shorter than its first version; an
  *   unknown MBOX_NOTIFY_* or a bad signal number (MBOXIO_NOTIFY);
+ *   a claim_len above MBOX_CLAIM_MAX, or a claim pointer without a
+ *   length (MBOXIO_SEND);
  *   MBOX_MSG_LEASE anywhere but MBOXIO_RECV and MBOXIO_REPLY_RECV, or
  *   with a struct too short to learn the lease_id; a lease_ns of 2^63 or
  *   more, or nonzero without a lease to time; an unknown MBOX_LEASE_*.
@@ -171,6 +173,12 @@
 
 /* Message priorities are 0..MBOX_PRIO_MAX - 1, as POSIX's MQ_PRIO_MAX. */
 #define MBOX_PRIO_MAX		32768
+
+/*
+ * Longest claim a message may carry (mboxio_send.claim): what its sender
+ * states about it, such as where a forwarded message came from.
+ */
+#define MBOX_CLAIM_MAX		256
 
 /* Most messages one MBOXIO_SENDV or MBOXIO_RECVV may carry. */
 #define MBOX_BATCH_MAX		1024
@@ -313,12 +321,14 @@ struct mboxio_info {
  *  MBOX_FEATURE_LEASE: leased receives (MBOX_MSG_LEASE, MBOXIO_LEASE,
  *	mboxio_recv.lease_ns, .lease_id, .deliveries and .msg_id,
  *	mboxio_stat.leased and .mbox_id).
+ *  MBOX_FEATURE_CLAIM: claims (mboxio_send.claim, mboxio_recv.claim_buf).
  */
 #define MBOX_FEATURE_USER_LIMITS	0x1ULL
 #define MBOX_FEATURE_SIZED_ARGS		0x2ULL
 #define MBOX_FEATURE_CALL		0x4ULL
 #define MBOX_FEATURE_PRIORITY		0x8ULL
 #define MBOX_FEATURE_LEASE		0x10ULL
+#define MBOX_FEATURE_CLAIM		0x20ULL
 
 /*
  * mboxio_info.flags. MBOX_INFO_UNLIMITED: the caller has CAP_SYS_RESOURCE,
@@ -385,6 +395,15 @@ struct mboxio_unlink {
  *		2^63; must be 0 otherwise.
  * @priority:	0..MBOX_PRIO_MAX - 1; higher is received first.
  * @__pad:	must be 0.
+ * @claim:	user pointer to @claim_len bytes the sender states about the
+ *		message, or 0. A forwarder (mbox-bridge) says there where a
+ *		message came from. The kernel carries the bytes unread and
+ *		gives them to the receiver as the sender's claim, beside
+ *		the sender's identity, which the kernel checks: a claim is
+ *		only as good as the sender that makes it.
+ * @claim_len:	0..MBOX_CLAIM_MAX; 0 (with @claim 0) for no claim. The
+ *		claim is charged to the sender with the message.
+ * @__pad2:	must be 0.
  *
  * Returns 0 once the message is queued (bounded mailbox) or claimed by a
  * receiver (rendezvous mailbox, capacity 0). Senders blocked on a full
@@ -398,6 +417,9 @@ struct mboxio_send {
 	__u64 deadline_ns;
 	__u32 priority;
 	__u32 __pad;
+	__u64 claim;
+	__u32 claim_len;
+	__u32 __pad2;
 };
 
 /**
@@ -437,6 +459,12 @@ struct mboxio_send {
  *		message, unlike @seq. With mboxio_stat.mbox_id it names the
  *		message uniquely, e.g. to deduplicate what is forwarded
  *		again after a lease was released.
+ * @claim_buf:	in: user pointer to a buffer for the message's claim (see
+ *		struct mboxio_send), or 0 not to learn it.
+ * @claim_size:	in: its size; a longer claim is cut to it, as recvmsg(2)
+ *		cuts control data.
+ * @claim_len:	out: the claim's whole length; 0 if the message carries
+ *		none. Whoever sent it (@pid, @uid, @gid) made the claim.
  *
  * The out fields are ignored on input. Returns the message length.
  *
@@ -467,6 +495,9 @@ struct mboxio_recv {
 	__u64 lease_ns;
 	__u64 lease_id;
 	__u64 msg_id;
+	__u64 claim_buf;
+	__u32 claim_size;
+	__u32 claim_len;
 };
 
 /**

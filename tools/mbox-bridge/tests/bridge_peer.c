@@ -12,8 +12,8 @@
  *
  * recv prints "unique U duplicates D missing M disorder O" (disorder: a
  * message that came after a later one of the same tag, counted only among
- * first deliveries) and the sender ids of the last message, and exits 0
- * only if nothing is missing.
+ * first deliveries), the sender ids of the last message and the claim it
+ * carried, and exits 0 only if nothing is missing.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -67,8 +67,8 @@ static int do_recv(const char *name, const char *tag, long count, int seconds)
 	size_t taglen = strlen(tag);
 	long unique = 0, dups = 0, disorder = 0, highest = -1, i;
 	struct mbox_msginfo info = { 0 };
+	char buf[8192], claim[MBOX_CLAIM_MAX + 1] = "";
 	unsigned char *seen;
-	char buf[8192];
 	time_t end = time(NULL) + seconds;
 	int mb = mbox_open(name, O_RDONLY | O_CLOEXEC);
 
@@ -78,8 +78,9 @@ static int do_recv(const char *name, const char *tag, long count, int seconds)
 	if (!seen)
 		return die("calloc");
 	while (unique < count && time(NULL) < end) {
-		ssize_t n = mbox_timedrecv(mb, buf, sizeof(buf) - 1, &info,
-					   200000000LL);
+		ssize_t n = mbox_timedrecv_claim(mb, buf, sizeof(buf) - 1, &info,
+						 claim, sizeof(claim) - 1,
+						 200000000LL);
 		char *endp;
 
 		if (n < 0) {
@@ -88,6 +89,8 @@ static int do_recv(const char *name, const char *tag, long count, int seconds)
 			return die("recv");
 		}
 		buf[n] = '\0';
+		claim[info.claim_len < sizeof(claim) ? info.claim_len :
+		      sizeof(claim) - 1] = '\0';
 		if (strncmp(buf, tag, taglen) || buf[taglen] != '-')
 			continue;	/* another test's message */
 		i = strtol(buf + taglen + 1, &endp, 10);
@@ -105,8 +108,9 @@ static int do_recv(const char *name, const char *tag, long count, int seconds)
 			highest = i;
 	}
 	printf("unique %ld duplicates %ld missing %ld disorder %ld "
-	       "last-sender pid %d uid %u\n", unique, dups, count - unique,
-	       disorder, (int)info.pid, (unsigned int)info.uid);
+	       "last-sender pid %d uid %u claim '%s'\n", unique, dups,
+	       count - unique, disorder, (int)info.pid, (unsigned int)info.uid,
+	       claim);
 	free(seen);
 	return unique == count ? 0 : 1;
 }
