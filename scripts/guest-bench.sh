@@ -34,4 +34,8 @@ if [ -s /tmp/bench.csv ]; then
 	echo "BENCH-CSV-END"
 fi
 echo "guest-bench: mbox-bench exited with $rc"
+# The bridge against plain NATS, when the image has them.
+if [ -x /usr/bin/bridge-bench.sh ] && command -v nats-server >/dev/null; then
+	/usr/bin/bridge-bench.sh || rc=1
+fi
 exit $rc

@@ -13,8 +13,16 @@ bench:
 	scripts/install-deps.sh --bench
 	@$(MAKE) bench-vm
 
-bench-build: module lib
+bench-build: module lib tools
 	$(MAKE) -C tools/bench
+
+# The bridge's benchmark (scripts/bridge-bench.sh) and what it runs.
+BRIDGE_BENCH_FILES = scripts/bridge-bench.sh=/usr/bin/bridge-bench.sh \
+	tools/mbox-bridge/mbox-bridge=/usr/bin/mbox-bridge \
+	tools/mbox-bridge/tests/bridge_bench=/usr/bin/bridge_bench \
+	tools/mboxctl/mboxctl=/usr/bin/mboxctl \
+	$(if $(NATS_SERVER),$(NATS_SERVER)=/usr/bin/nats-server)
+NATS_SERVER = $(shell command -v nats-server 2>/dev/null)
 
 bench-vm: bench-build
 	@mkdir -p $(BENCH_DIR)
@@ -23,7 +31,8 @@ bench-vm: bench-build
 		scripts/vm-init.sh=/init scripts/guest-bench.sh=/payload.sh \
 		module/mbox.ko=/mbox.ko $(LIBMBOX_SO)=/usr/lib/libmbox.so.1 \
 		$(LIBMBOX_MQ_SO)=/usr/lib/libmbox-mq.so.1 \
-		tools/bench/mbox-bench=/usr/bin/mbox-bench $(BENCH_DIR)/args=/bench-args
+		tools/bench/mbox-bench=/usr/bin/mbox-bench $(BENCH_DIR)/args=/bench-args \
+		$(BRIDGE_BENCH_FILES)
 	@failed=; for n in 1 2; do \
 		KVER=$(KVER) SMP=$$n BUILD=$(BUILD) VM_TIMEOUT=$(or $(VM_TIMEOUT),$(BENCH_TIMEOUT)) \
 			scripts/vm-run.sh bench-$${n}cpu $(BUILD)/initramfs-bench.cpio.gz || \

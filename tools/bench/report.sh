@@ -83,6 +83,39 @@ END {
 echo
 for c in "${csvs[@]}"; do echo "bench: wrote $c"; done
 
+# The bridge against plain NATS (scripts/bridge-bench.sh), per boot: the
+# median of each, and the bridge's overhead as a ratio (>1: the bridge is
+# that many times slower than a plain client doing the same).
+for n in 1 2; do
+	src=$2
+	[ "$n" -eq 2 ] && src=$3
+	bcsv=$outdir/bridge-${n}cpu.csv
+	[ -f "$src" ] || continue
+	tr -d '\r' <"$src" | sed -n '/^BRIDGE-CSV-BEGIN$/,/^BRIDGE-CSV-END$/p' |
+		grep -v '^BRIDGE-CSV-' >"$bcsv"
+	[ -s "$bcsv" ] || { rm -f "$bcsv"; continue; }
+	echo
+	echo "mbox-bridge against plain NATS, $n vCPU(s) (medians; overhead >1: bridge slower):"
+	awk -F, 'NR > 1 { k = $2 "," $3; v[k "," $4] = v[k "," $4] " " $5; u[k] = $6
+		if (!(k in seen)) { seen[k] = 1; order[++n] = k } }
+	function median(s,   a, m, i, j, t) {
+		m = split(s, a, " ")
+		for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++)
+			if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
+		return m ? (m % 2 ? a[(m + 1) / 2] : (a[m / 2] + a[m / 2 + 1]) / 2) : 0
+	}
+	END {
+		printf "%-7s %5s %12s %12s %-6s %9s\n", "metric", "size", "nats", "mbox-bridge", "unit", "overhead"
+		for (i = 1; i <= n; i++) {
+			k = order[i]; split(k, f, ",")
+			a = median(v[k ",nats"]); b = median(v[k ",mbox-bridge"])
+			o = (u[k] == "us") ? (a ? b / a : 0) : (b ? a / b : 0)
+			printf "%-7s %5s %12.1f %12.1f %-6s %9.2f\n", f[1], f[2], a, b, u[k], o
+		}
+	}' "$bcsv"
+	echo "bench: wrote $bcsv"
+done
+
 if command -v gnuplot >/dev/null 2>&1; then
 	if gnuplot -e "dir='$outdir'" "$here/../../scripts/bench-plot.gnuplot"; then
 		echo "bench: wrote $outdir/bench.png"
