@@ -134,6 +134,9 @@ int nats_stream_ensure(struct bridge *b, struct link *l)
 	s = js_AddStream(&si, b->js, &cfg, NULL, &jerr);
 	if (s != NATS_OK && jerr != JSStreamNameExistErr)
 		return nats_fail(l->stream, s);
+	if (s == NATS_OK)
+		bridge_log("stream %s created: subject %s, %lld replica(s)",
+			   l->stream, l->subject, (long long)l->replicas);
 	jsStreamInfo_Destroy(si);
 	return 0;
 }
