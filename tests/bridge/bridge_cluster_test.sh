@@ -8,30 +8,9 @@
 # passed, 1 if any failed, 4 (skip) without /dev/mbox, the programs, or
 # TCP/IP in the kernel. Plain POSIX sh (busybox ash in the test VM).
 
-KSFT_PASS=0 KSFT_FAIL=1 KSFT_SKIP=4
-here=$(cd "$(dirname "$0")" && pwd)
-find_prog() {
-	if [ -x "$here/$1" ]; then echo "$here/$1"; else command -v "$1"; fi
-}
-BRIDGE=$(find_prog mbox-bridge)
-PEER=$(find_prog bridge_peer)
-MBOXCTL=$(find_prog mboxctl)
-NATS=$(find_prog nats-server)
+. "$(dirname "$0")/bridge_lib.sh"
 
-echo "TAP version 13"
-for p in "$BRIDGE" "$PEER" "$MBOXCTL" "$NATS"; do
-	if [ -z "$p" ] || [ ! -x "$p" ]; then
-		echo "1..0 # SKIP mbox-bridge, bridge_peer, mboxctl or nats-server not found"
-		exit $KSFT_SKIP
-	fi
-done
-if [ ! -c /dev/mbox ]; then
-	echo "1..0 # SKIP /dev/mbox missing (mbox module not loaded)"
-	exit $KSFT_SKIP
-fi
-
-tmp=$(mktemp -d) || exit $KSFT_FAIL
-n=0 failed=0 pids= bridge_a= bridge_b=
+pids= bridge_a= bridge_b=
 cleanup() {
 	for p in $bridge_a $bridge_b $pids; do kill -9 "$p" 2>/dev/null; done
 	wait 2>/dev/null
@@ -42,41 +21,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-result() {	# result STATUS DESC [DETAIL-FILE]
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n $2"
-		[ -n "${3:-}" ] && sed 's/^/# /' "$3" | tail -n 1
-	else
-		failed=$((failed + 1))
-		echo "not ok $n $2"
-		[ -n "${3:-}" ] && sed 's/^/#   /' "$3" | tail -n 20
-		for f in "$tmp"/*.log; do
-			echo "# $(basename "$f"):"
-			tail -n 6 "$f" | sed 's/^/#   /'
-		done
-	fi
-}
 # wait_forwarded FILE MIN SECONDS: until the import has sent MIN locally.
 wait_forwarded() {
-	i=0
-	while :; do
-		v=$(awk '$1 == "import" { for (j = 3; j < NF; j++) if ($j == "forwarded") print $(j + 1) }' "$1" 2>/dev/null)
-		[ -n "$v" ] && [ "$v" -ge "$2" ] && return 0
-		i=$((i + 1))
-		[ $i -gt $(($3 * 10)) ] && return 1
-		sleep 0.1
-	done
+	wait_status "$1" import cjobs forwarded "$2" "$3"
 }
-wait_for() {	# wait_for FILE PATTERN SECONDS
-	i=0
-	until grep -q "$2" "$1" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -gt $(($3 * 10)) ] && return 1
-		sleep 0.1
-	done
-}
-
 # Server i (1..3): client port 4221+i, cluster port 6221+i, routes to all.
 ROUTES=nats://127.0.0.1:6222,nats://127.0.0.1:6223,nats://127.0.0.1:6224
 URLS="--server nats://127.0.0.1:4222 --server nats://127.0.0.1:4223 --server nats://127.0.0.1:4224"
@@ -92,7 +40,7 @@ start_server 2
 start_server 3
 for i in 1 2 3; do
 	if ! wait_for "$tmp/nats$i.log" "Server is ready" 30; then
-		if grep -q "address family not supported\|Error listening" "$tmp/nats$i.log"; then
+		if nats_unavailable "$tmp/nats$i.log"; then
 			echo "1..0 # SKIP no TCP/IP in this kernel: nats-server cannot listen"
 			exit $KSFT_SKIP
 		fi

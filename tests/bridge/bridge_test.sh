@@ -13,34 +13,12 @@
 # restarted mid-stream: the bridges reconnect and nothing is lost; the
 # status command.
 #
-# Finds mbox-bridge, bridge_peer, mboxctl and nats-server beside this
-# script, else in PATH. Plain POSIX sh (busybox ash in the test VM).
+# bridge_lib.sh finds the programs. Plain POSIX sh (busybox ash in the VM).
 
-KSFT_PASS=0 KSFT_FAIL=1 KSFT_SKIP=4
-here=$(cd "$(dirname "$0")" && pwd)
-find_prog() {
-	if [ -x "$here/$1" ]; then echo "$here/$1"; else command -v "$1"; fi
-}
-BRIDGE=$(find_prog mbox-bridge)
-PEER=$(find_prog bridge_peer)
-MBOXCTL=$(find_prog mboxctl)
-NATS=$(find_prog nats-server)
+. "$(dirname "$0")/bridge_lib.sh"
 
-echo "TAP version 13"
-for p in "$BRIDGE" "$PEER" "$MBOXCTL" "$NATS"; do
-	if [ -z "$p" ] || [ ! -x "$p" ]; then
-		echo "1..0 # SKIP mbox-bridge, bridge_peer, mboxctl or nats-server not found"
-		exit $KSFT_SKIP
-	fi
-done
-if [ ! -c /dev/mbox ]; then
-	echo "1..0 # SKIP /dev/mbox missing (mbox module not loaded)"
-	exit $KSFT_SKIP
-fi
-
-tmp=$(mktemp -d) || exit $KSFT_FAIL
 URL=nats://127.0.0.1:4222
-n=0 failed=0 nats_pid= bridge_a= bridge_b= bridge_b2=
+nats_pid= bridge_a= bridge_b= bridge_b2=
 # shellcheck disable=SC2317 # called by the trap
 cleanup() {
 	for p in $bridge_a $bridge_b $bridge_b2 $nats_pid; do kill -9 "$p" 2>/dev/null; done
@@ -52,23 +30,6 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-
-result() {	# result STATUS DESC [DETAIL-FILE]
-	n=$((n + 1))
-	if [ "$1" -eq 0 ]; then
-		echo "ok $n $2"
-		[ -n "${3:-}" ] && sed 's/^/# /' "$3" | tail -n 1
-	else
-		failed=$((failed + 1))
-		echo "not ok $n $2"
-		[ -n "${3:-}" ] && sed 's/^/#   /' "$3" | tail -n 20
-		for f in "$tmp"/*.log; do
-			[ -f "$f" ] || continue
-			echo "# $(basename "$f"):"
-			tail -n 8 "$f" | sed 's/^/#   /'
-		done
-	fi
-}
 
 # Two "hosts": IPC namespaces kept by bind mounts, entered per command.
 touch "$tmp/nsA" "$tmp/nsB"
@@ -92,38 +53,13 @@ start_nats() {
 		sleep 0.1
 	done
 }
-# wait_for FILE PATTERN SECONDS: until a line of FILE matches.
-wait_for() {
-	i=0
-	until grep -q "$2" "$1" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -gt $(($3 * 10)) ] && return 1
-		sleep 0.1
-	done
-}
 # stat_field HOST NAME FIELD: a mailbox counter, via mboxctl stat.
 stat_field() {
 	"in$1" "$MBOXCTL" stat "$2" | sed -n "s/^$3: *\([0-9]*\).*/\1/p"
 }
-# status_field FILE DIR MAILBOX KEY: a counter from a bridge's status file.
-status_field() {
-	awk -v d="$2" -v m="$3" -v k="$4" \
-		'$1 == d && $2 == m { for (i = 3; i < NF; i++) if ($i == k) print $(i + 1) }' "$1"
-}
 # status_pid FILE: the pid the bridge writing FILE reports.
 status_pid() {
 	awk 'NR == 1 { for (i = 1; i < NF; i++) if ($i == "pid") print $(i + 1) }' "$1"
-}
-# wait_status FILE DIR MAILBOX KEY MIN SECONDS
-wait_status() {
-	i=0
-	while :; do
-		v=$(status_field "$1" "$2" "$3" "$4" 2>/dev/null)
-		[ -n "$v" ] && [ "$v" -ge "$5" ] && return 0
-		i=$((i + 1))
-		[ $i -gt $(($6 * 10)) ] && return 1
-		sleep 0.1
-	done
 }
 start_a() {
 	nsenter --ipc="$tmp/nsA" "$BRIDGE" --host A --server $URL --lease 5s \
@@ -144,7 +80,7 @@ start_b() {
 # nats-server needs TCP on loopback: a kernel without CONFIG_INET (the
 # small debug kernels of make check-debug) cannot run this test.
 if ! start_nats; then
-	if grep -q "address family not supported\|Error listening" "$tmp/nats.log"; then
+	if nats_unavailable "$tmp/nats.log"; then
 		echo "1..0 # SKIP no TCP/IP in this kernel: nats-server cannot listen"
 		exit $KSFT_SKIP
 	fi
