@@ -50,11 +50,13 @@ result() {
 }
 
 # wait_for FILE PATTERN SECONDS: until a line of FILE matches.
+# (Counters with names of their own: sh has no local variables, and a
+# caller's loop must not see them change.)
 wait_for() {
-	i=0
+	_wf=0
 	until grep -q "$2" "$1" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -gt $(($3 * 10)) ] && return 1
+		_wf=$((_wf + 1))
+		[ $_wf -gt $(($3 * 10)) ] && return 1
 		sleep 0.1
 	done
 }
@@ -67,12 +69,12 @@ status_field() {
 
 # wait_status FILE DIR MAILBOX KEY MIN SECONDS: until the counter is MIN.
 wait_status() {
-	i=0
+	_ws=0
 	while :; do
-		v=$(status_field "$1" "$2" "$3" "$4" 2>/dev/null)
-		[ -n "$v" ] && [ "$v" -ge "$5" ] && return 0
-		i=$((i + 1))
-		[ $i -gt $(($6 * 10)) ] && return 1
+		_wv=$(status_field "$1" "$2" "$3" "$4" 2>/dev/null)
+		[ -n "$_wv" ] && [ "$_wv" -ge "$5" ] && return 0
+		_ws=$((_ws + 1))
+		[ $_ws -gt $(($6 * 10)) ] && return 1
 		sleep 0.1
 	done
 }
