@@ -38,6 +38,7 @@
 #include <linux/jiffies.h>
 #include <linux/ktime.h>
 #include <linux/rbtree.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 
@@ -290,12 +291,20 @@ void mbox_lease_file_release(struct mbox_file *mf)
 		spin_unlock(&mb->lock);
 		mbox_wakeups_flush(&wq);
 		mbox_lease_free(lease);
+		/* A file may hold thousands of leases. */
+		cond_resched();
 	}
 }
 
+/* Leases the deadline work ends per hold of the mailbox lock. */
+#define MBOX_LEASE_EXPIRE_BATCH	32
+
 /*
  * The deadline work: release every lease whose deadline has passed, then
- * arm for the next. The records are freed once the lock is dropped.
+ * arm for the next. Deadlines that fall due together (thousands, if a
+ * user made them so) are ended MBOX_LEASE_EXPIRE_BATCH at a time, with the
+ * lock dropped and a preemption point between, so that nobody waits on
+ * the lock for all of them; the records are freed with the lock dropped.
  */
 static void mbox_lease_expire(struct work_struct *work)
 {
@@ -303,22 +312,34 @@ static void mbox_lease_expire(struct work_struct *work)
 				       lease_work);
 	struct mbox_wakeups wq = { .mb = mb };
 	struct mbox_lease *lease, *tmp;
-	LIST_HEAD(expired);
 	struct rb_node *first;
+	unsigned int n;
 	ktime_t now;
+	LIST_HEAD(expired);
 
-	spin_lock(&mb->lock);
-	now = ktime_get();
-	while ((first = rb_first_cached(&mb->lease_deadlines))) {
-		lease = rb_entry(first, struct mbox_lease, dl_node);
-		if (lease->deadline > now)
+	for (;;) {
+		spin_lock(&mb->lock);
+		now = ktime_get();
+		for (n = 0; n < MBOX_LEASE_EXPIRE_BATCH; n++) {
+			first = rb_first_cached(&mb->lease_deadlines);
+			if (!first)
+				break;
+			lease = rb_entry(first, struct mbox_lease, dl_node);
+			if (lease->deadline > now)
+				break;
+			mbox_recv_requeue(mb, mbox_lease_unlink(mb, lease),
+					  &wq);
+			list_add_tail(&lease->gc, &expired);
+		}
+		if (n < MBOX_LEASE_EXPIRE_BATCH)
+			mbox_lease_arm(mb);
+		spin_unlock(&mb->lock);
+		mbox_wakeups_flush(&wq);
+		list_for_each_entry_safe(lease, tmp, &expired, gc)
+			mbox_lease_free(lease);
+		INIT_LIST_HEAD(&expired);
+		if (n < MBOX_LEASE_EXPIRE_BATCH)
 			break;
-		mbox_recv_requeue(mb, mbox_lease_unlink(mb, lease), &wq);
-		list_add_tail(&lease->gc, &expired);
+		cond_resched();
 	}
-	mbox_lease_arm(mb);
-	spin_unlock(&mb->lock);
-	mbox_wakeups_flush(&wq);
-	list_for_each_entry_safe(lease, tmp, &expired, gc)
-		mbox_lease_free(lease);
 }

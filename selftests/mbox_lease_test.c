@@ -822,6 +822,38 @@ TEST_F(lease, many_releases_in_any_order)
 }
 
 /*
+ * Deadlines falling due together, more than the deadline work ends per
+ * hold of the lock: every lease ends, and the messages come back in their
+ * order.
+ */
+TEST_F(lease, mass_expiry_in_order)
+{
+	enum { N = 300 };
+	struct mboxio_recv r;
+	char buf[64];
+	int fd, i, n;
+
+	fd = new_mbox(_metadata, self->dev, N, NULL);
+	ASSERT_LE(0, fd);
+	for (i = 0; i < N; i++) {
+		n = snprintf(buf, sizeof(buf), "%d", i);
+		ASSERT_EQ(0, mbox_send(fd, buf, n, 0, 0));
+	}
+	for (i = 0; i < N; i++)
+		ASSERT_LT(0, lease_recv(fd, buf, sizeof(buf), MBOX_MSG_DONTWAIT,
+					0, MS(20), &r));
+	for (i = 0; i < 500 && LEASED(fd); i++)
+		usleep(10000);
+	ASSERT_EQ(0, LEASED(fd));
+	for (i = 0; i < N; i++) {
+		ASSERT_LT(0, take(fd, buf, sizeof(buf), &r));
+		ASSERT_EQ(i, atoi(buf));
+		EXPECT_EQ(2U, r.deliveries);
+	}
+	close(fd);
+}
+
+/*
  * A lease costs its lessee what the message could cost: a reader with a
  * small allowance cannot pin more than that of other users' messages (on
  * a rendezvous mailbox nothing else would bound it). Leases of 64 KiB
