@@ -72,7 +72,10 @@ done < <(find "$root" -type f -print0)
 # glibc opens libgcc_s at run time to unwind a thread (pthread_exit(),
 # pthread_cancel()), which ldd cannot see: without it such a program aborts.
 if [ ${#want[@]} -gt 0 ]; then
-	gcc_s=$(ldconfig -p 2>/dev/null | awk '/libgcc_s\.so\.1 .*x86-64/ { print $NF; exit }')
+	# awk reads to the end: an early exit would kill ldconfig with
+	# SIGPIPE, which pipefail and set -e turn into this script's failure.
+	gcc_s=$(ldconfig -p 2>/dev/null |
+		awk '/libgcc_s\.so\.1 .*x86-64/ && !p { p = $NF } END { print p }')
 	[ -n "$gcc_s" ] && want[$gcc_s]=1
 fi
 
