@@ -50,6 +50,7 @@ struct mech {
 	int ours;		/* an mbox mechanism: measured against the peers */
 	unsigned int batch;	/* most messages per call; 1 = one per syscall */
 	unsigned int capacity;	/* mbox: mailbox capacity */
+	int rendezvous;		/* a send waits for a receiver (no solo cell) */
 	/*
 	 * Create the channel in the parent, before the fork. Returns 0, or
 	 * -1 with errno set (the cell is then reported as n/a for a peer,
@@ -114,6 +115,8 @@ extern unsigned int bench_child_timeout;	/* seconds a run's process may take */
 double now_sec(void);
 void run_pingpong(const struct mech *m, size_t size, double slice,
 		  struct run_result *res);
+void run_solo(const struct mech *m, size_t size, double slice,
+	      struct run_result *res);
 void run_stream(const struct mech *m, size_t size, unsigned int producers,
 		unsigned int consumers, double slice, struct run_result *res);
 void run_calls(const struct mech *m, size_t size, unsigned int clients,

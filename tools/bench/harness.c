@@ -9,6 +9,13 @@
  *	client stops after the time slice with a STOP message. Value: the
  *	mean round trip in microseconds. Both ends must count the same number.
  *
+ *  solo: one process sends a burst of messages on a channel and receives
+ *	them back, numbered and checked, for the time slice. No process
+ *	waits for another, so no scheduling enters the count: the value,
+ *	messages sent and received per second, is the mechanism's own
+ *	per-message cost (a stream's rate on one CPU also depends on how
+ *	the scheduler interleaves its producer and consumer).
+ *
  *  stream: P producers send numbered messages for the time slice, then one
  *	STOP each; C consumers receive until they have seen a STOP. A
  *	consumer that takes more than one STOP in a batch sends the extras
@@ -557,6 +564,86 @@ void run_pingpong(const struct mech *m, size_t size, double slice,
 out:
 	m->close(&pp.a);
 	m->close(&pp.b);
+}
+
+/* -------------------------------------------------------------------- solo */
+
+/*
+ * Messages per solo burst: as many as fit every mechanism's buffer at
+ * once (a pipe holds 64 KiB), so that one process never waits on itself.
+ */
+#define SOLO_BYTES	32768
+#define SOLO_BURST	8
+
+struct solo_arg {
+	struct chan ch;
+	double slice;
+	unsigned int burst;
+};
+
+static void solo_proc(void *p)
+{
+	struct solo_arg *so = p;
+	size_t size = so->ch.msg_size;
+	struct bmsg *v = alloc_msgs(so->burst, size);
+	struct msg_id id = { 0 }, got;
+	uint32_t next = 0;
+	double t0 = now_sec(), t, deadline = t0 + so->slice;
+
+	do {
+		for (unsigned int i = 0; i < so->burst; i++) {
+			msg_stamp(v[i].buf, size, &id);
+			id.seq++;
+		}
+		send_all(&so->ch, v, so->burst);
+		for (unsigned int n = 0; n < so->burst;) {
+			unsigned int k = recv_some(&so->ch, v + n, so->burst - n);
+
+			for (unsigned int i = n; i < n + k; i++) {
+				check(&v[i], size, &got);
+				if (got.seq != next++ || got.src || got.flags)
+					child_fail("message %u came back as %u",
+						   next - 1, got.seq);
+			}
+			n += k;
+		}
+		t = now_sec();
+	} while (t < deadline);
+	self_res->t0 = t0;
+	self_res->t1 = t;
+	self_res->count = id.seq;
+}
+
+void run_solo(const struct mech *m, size_t size, double slice,
+	      struct run_result *res)
+{
+	struct solo_arg so = { .slice = slice };
+	struct team t;
+
+	memset(res, 0, sizeof(*res));
+	if (!m->send || m->rendezvous) {
+		res->status = RUN_NA;
+		snprintf(res->why, sizeof(res->why), "%s",
+			 m->send ? "a send waits for its receiver" :
+				   "request/reply only");
+		return;
+	}
+	so.burst = size < SOLO_BYTES / SOLO_BURST ? SOLO_BURST :
+		   size < SOLO_BYTES ? (unsigned int)(SOLO_BYTES / size) : 1;
+	if (start_run(m, size, &so.ch, &t, 1, res))
+		return;
+	if (team_fork(&t, 0, solo_proc, &so)) {
+		res->status = RUN_FAIL;
+		snprintf(res->why, sizeof(res->why), "fork: %s", strerror(errno));
+		team_wait(&t, 0, res);
+	} else if (team_wait(&t, 1, res) == 0) {
+		res->status = RUN_OK;
+		res->messages = t.res[0].count;
+		res->value = (double)t.res[0].count /
+			     (t.res[0].t1 - t.res[0].t0);
+	}
+	team_end(&t);
+	m->close(&so.ch);
 }
 
 /* ------------------------------------------------------------------ stream */

@@ -48,18 +48,21 @@ static const size_t default_sizes[] = { 8, 64, 4096, 65536 };
 #define CALLS_THREADS	2
 #define CALLS_SIZE	64
 
+/* What -x runs unless told otherwise. */
+#define DEFAULT_METRICS	"rtt,oneway,m2m,calls,solo"
+
 static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: mbox-bench [-r ROUNDS] [-t SLICE_MS] [-w WARMUP_MS] [-T TIMEOUT_S]\n"
-		"                  [-m MECH,...] [-s SIZE,...] [-x rtt,oneway,m2m,calls] [-o CSV]\n"
+		"                  [-m MECH,...] [-s SIZE,...] [-x " DEFAULT_METRICS "] [-o CSV]\n"
 		"  -r  measured rounds (default 7)\n"
 		"  -t  time slice of each run in ms (default 250)\n"
 		"  -w  time slice of each warm-up run in ms (default 50; 0: no warm-up)\n"
 		"  -T  seconds a run's process may take before it counts as hung (default 20)\n"
 		"  -m  mechanisms to run (default: all)\n"
-		"  -s  message sizes in bytes for rtt and oneway (default 8,64,4096,65536)\n"
-		"  -x  metrics to run (default: rtt,oneway,m2m,calls)\n"
+		"  -s  message sizes in bytes for rtt, oneway and solo (default 8,64,4096,65536)\n"
+		"  -x  metrics to run (default: " DEFAULT_METRICS ")\n"
 		"  -o  also write the CSV to this file ('-' for stdout)\n"
 		"mechanisms:");
 	for (size_t i = 0; i < NR_ALL_MECHS; i++)
@@ -107,11 +110,14 @@ static void run_one(const struct results *r, unsigned int ci, unsigned int mi,
 	case M_CALLS:
 		run_calls(m, c->size, CALLS_CLIENTS, CALLS_THREADS, slice, res);
 		break;
+	case M_SOLO:
+		run_solo(m, c->size, slice, res);
+		break;
 	}
 	if (res->status == RUN_FAIL)
 		fprintf(stderr, "mbox-bench: FAIL: %s, %zu bytes, %s: %s\n",
 			c->metric == M_RTT ? "rtt" : c->metric == M_ONEWAY ? "oneway" :
-			c->metric == M_M2M ? "m2m" : "calls",
+			c->metric == M_M2M ? "m2m" : c->metric == M_CALLS ? "calls" : "solo",
 			c->size, m->name, res->why);
 }
 
@@ -150,7 +156,7 @@ static void print_setup(const struct results *r, double slice, double warm)
 int main(int argc, char **argv)
 {
 	static struct results r;
-	const char *mech_list = NULL, *metrics = "rtt,oneway,m2m,calls", *csv = NULL;
+	const char *mech_list = NULL, *metrics = DEFAULT_METRICS, *csv = NULL;
 	size_t sizes[8];
 	unsigned int nsizes = 0;
 	double slice = 0.25, warm = 0.05;
@@ -226,6 +232,9 @@ int main(int argc, char **argv)
 		add_cell(&r, M_M2M, M2M_SIZE);
 	if (in_list(metrics, "calls"))
 		add_cell(&r, M_CALLS, CALLS_SIZE);
+	if (in_list(metrics, "solo"))
+		for (unsigned int i = 0; i < nsizes; i++)
+			add_cell(&r, M_SOLO, sizes[i]);
 	if (!r.ncells) {
 		usage(stderr);
 		return 2;

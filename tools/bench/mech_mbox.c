@@ -86,6 +86,7 @@ static int mbox_ch_recvv(struct chan *ch, struct bmsg *v, unsigned int n)
 
 const struct mech mech_mbox_rendezvous = {
 	.name = "mbox-rendezvous", .ours = 1, .batch = 1, .capacity = 0,
+	.rendezvous = 1,
 	.open = mbox_ch_open, .close = mbox_ch_close,
 	.send = mbox_ch_send, .recv = mbox_ch_recv,
 };

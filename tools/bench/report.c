@@ -20,6 +20,7 @@ static const char *metric_name(enum metric m)
 	case M_ONEWAY:	return "oneway";
 	case M_M2M:	return "m2m_4x4";
 	case M_CALLS:	return "calls_4x2";
+	case M_SOLO:	return "solo";
 	}
 	return "?";
 }

@@ -9,9 +9,9 @@
 
 #define MAX_ROUNDS	64
 #define MAX_MECHS	16
-#define MAX_CELLS	16
+#define MAX_CELLS	32
 
-enum metric { M_RTT, M_ONEWAY, M_M2M, M_CALLS };
+enum metric { M_RTT, M_ONEWAY, M_M2M, M_CALLS, M_SOLO };
 
 /* One cell of the table: a metric at a message size. */
 struct cell {
