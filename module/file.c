@@ -297,20 +297,25 @@ static void mbox_recv_finish(struct mbox *mb, struct mbox_msg *msg,
  * drops it. The message's claim, if any, goes to @claim_buf (at most
  * @claim_size bytes of it) between the two. Once the copies are done the
  * message is gone, or, received on @lease, held by the lease from now on
- * (for @lease_ns); a lease that is not started is freed.
+ * (for @lease_ns); a lease that is not started is freed. Always inlined,
+ * so that a constant @out_len makes a copy of constant size (mbox_arg_in()).
  *
  * Return: the message length, or -EFAULT.
  */
-static int mbox_copy_out(struct mbox_file *mf, struct mbox_msg *msg, u64 buf,
-			 u64 reply_id, struct mbox_lease *lease, u64 lease_ns,
-			 u64 claim_buf, u32 claim_size,
-			 void __user *uout, const void *out, size_t out_len)
+static __always_inline int mbox_copy_out(struct mbox_file *mf,
+					 struct mbox_msg *msg, u64 buf,
+					 u64 reply_id,
+					 struct mbox_lease *lease,
+					 u64 lease_ns, u64 claim_buf,
+					 u32 claim_size, void __user *uout,
+					 const void *out, size_t out_len)
 {
 	u32 claim_len = claim_buf ? min(msg->claim_len, claim_size) : 0;
 	int len = msg->len;
 
 	if (copy_to_user(u64_to_user_ptr(buf), msg->data, len) ||
-	    copy_to_user(u64_to_user_ptr(claim_buf), msg->claim, claim_len) ||
+	    (claim_len &&
+	     copy_to_user(u64_to_user_ptr(claim_buf), msg->claim, claim_len)) ||
 	    copy_to_user(uout, out, out_len)) {
 		if (reply_id)
 			mbox_call_unaccept(mf, msg);
@@ -437,7 +442,16 @@ static long mbox_recv_args(struct mbox_file *mf, struct mboxio_recv *args,
 	args->reply_id = mbox_take_call(mf, msg,
 					end >= offsetofend(struct mboxio_recv,
 							   reply_id));
-	/* The output half, as far as the caller's struct goes. */
+	/*
+	 * The output half, as far as the caller's struct goes: all of it, a
+	 * copy of constant size (see mbox_arg_in()), for a current caller.
+	 */
+	if (end == sizeof(*args))
+		return mbox_copy_out(mf, msg, args->buf, args->reply_id, lease,
+				     args->lease_ns, args->claim_buf,
+				     args->claim_size,
+				     (void __user *)uarg + start,
+				     (char *)args + start, sizeof(*args) - start);
 	return mbox_copy_out(mf, msg, args->buf, args->reply_id, lease,
 			     args->lease_ns, args->claim_buf, args->claim_size,
 			     (void __user *)uarg + start, (char *)args + start,
@@ -709,9 +723,9 @@ static long mbox_ioctl_sendv(struct file *file, struct mbox_file *mf,
 
 	uvec = u64_to_user_ptr(args.vec);
 	for (i = 0; i < args.count; i++, wait.nowait = true) {
-		err = copy_struct_from_user(&m, sizeof(m),
-					    uvec + (size_t)i * args.elem_size,
-					    args.elem_size);
+		err = mbox_struct_in(&m, sizeof(m),
+				     uvec + (size_t)i * args.elem_size,
+				     args.elem_size);
 		if (!err)
 			err = mbox_prio_from_user(m.priority);
 		if (!err)
@@ -738,7 +752,7 @@ static int mbox_recv_one(struct mbox_file *mf, void __user *um, u32 size,
 	BUILD_BUG_ON(sizeof(m) != 48);
 	BUILD_BUG_ON(start != 12);
 
-	ret = copy_struct_from_user(&m, sizeof(m), um, size);
+	ret = mbox_struct_in(&m, sizeof(m), um, size);
 	if (ret)
 		return ret;
 	if (mbox_recv_size_ok(mf, wait, m.msg.size))
